@@ -1,0 +1,268 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { FormatError } from "./errors.js";
+import { canonicalName, ggufConfig } from "./formats/gguf-model.js";
+import { ggufTensors, parseGguf } from "./formats/gguf.js";
+import { parseHfConfig } from "./formats/hf-config.js";
+import { parseLlama2c } from "./formats/llama2c.js";
+import { readWholeFile } from "./formats/read-file.js";
+import { interleavedToHalfBias, interleavedToHalfRows, transposeInPlace } from "./formats/rope-layout.js";
+import { isRecord, parseSafetensors } from "./formats/safetensors.js";
+import { fromGenerationConfigJson } from "./generation/options.js";
+import type { GenerationOptions } from "./generation/types.js";
+import type { CausalLM } from "./models/causal-lm.js";
+import { ARCHITECTURES } from "./models/registry.js";
+import { ModelSession } from "./models/session.js";
+import type { LanguageModel, ModelConfig, Session } from "./models/types.js";
+import type { DType } from "./tensor/dtype.js";
+import { jsKernels } from "./tensor/kernels.js";
+import { elementCount, TensorStore, type Tensor } from "./tensor/tensor.js";
+import { fromGguf } from "./tokenizers/from-gguf.js";
+import { fromLlama2c } from "./tokenizers/from-llama2c.js";
+import { checkTokenizerMatchesModel, loadTokenizer } from "./tokenizers/load-tokenizer.js";
+import { MissingTokenizer } from "./tokenizers/missing-tokenizer.js";
+import type { Tokenizer } from "./tokenizers/types.js";
+
+/** What `nextoken info` shows about a loaded checkpoint. */
+export interface ModelInfo {
+  source: string;
+  format: "huggingface" | "gguf" | "llama2c";
+  fileBytes: number;
+  parameters: number;
+  /** Parameters per stored dtype. */
+  dtypes: Partial<Record<DType, number>>;
+  /** Format metadata worth showing (GGUF general.* keys, safetensors __metadata__). */
+  metadata: Record<string, string>;
+}
+
+/** A loaded checkpoint with its tokenizer and generation defaults. */
+export interface Model extends LanguageModel {
+  readonly config: ModelConfig;
+  readonly tokenizer: Tokenizer;
+  readonly generationConfig: GenerationOptions;
+  readonly info: ModelInfo;
+  newSession(): Session;
+  dispose(): void;
+}
+
+export interface LoadModelOptions {
+  /** Tokenizer file for checkpoints that do not carry one (llama2.c .bin). */
+  tokenizer?: string;
+  /** Worker threads for the kernels (1 until the SIMD backend lands). */
+  threads?: number;
+}
+
+/**
+ * Loads a Hugging Face model directory, a .gguf file or a llama2.c .bin checkpoint.
+ * The file is read once; tensors are views into it.
+ */
+export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<Model> {
+  const kind = await stat(source).catch((cause: unknown) => {
+    throw new FormatError(`${source}: cannot read (${(cause as Error).message})`, { cause });
+  });
+  if (kind.isDirectory()) return loadHfDirectory(source, options);
+  if (source.endsWith(".gguf")) return loadGgufFile(source, options);
+  return loadLlama2cFile(source, options);
+}
+
+class LoadedModel implements Model {
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  private causal: CausalLM | undefined;
+
+  constructor(
+    readonly config: ModelConfig,
+    store: TensorStore,
+    readonly tokenizer: Tokenizer,
+    readonly generationConfig: GenerationOptions,
+    readonly info: ModelInfo,
+  ) {
+    checkTokenizerMatchesModel(tokenizer, config.vocabSize, info.source);
+    this.causal = new ARCHITECTURES[config.architecture](config, store, jsKernels);
+    this.vocabSize = config.vocabSize;
+    this.contextLength = config.contextLength;
+  }
+
+  newSession(): Session {
+    if (!this.causal) throw new FormatError(`${this.info.source}: model was disposed`);
+    return new ModelSession(this.causal);
+  }
+
+  dispose(): void {
+    this.causal = undefined;
+  }
+}
+
+async function loadHfDirectory(dir: string, options: LoadModelOptions): Promise<Model> {
+  const configPath = join(dir, "config.json");
+  const config = parseHfConfig(await readJson(configPath), configPath);
+  const files = await readdir(dir);
+  const generationConfig = files.includes("generation_config.json")
+    ? fromGenerationConfigJson(
+        asRecord(await readJson(join(dir, "generation_config.json")), "generation_config.json"),
+      )
+    : {};
+  let shards: string[];
+  if (files.includes("model.safetensors")) shards = ["model.safetensors"];
+  else if (files.includes("model.safetensors.index.json"))
+    shards = await shardsOfIndex(join(dir, "model.safetensors.index.json"));
+  else throw new FormatError(`${dir}: no model.safetensors or model.safetensors.index.json`);
+
+  const tensors = new Map<string, Tensor>();
+  let fileBytes = 0;
+  let metadata: Record<string, string> = {};
+  for (const shard of shards) {
+    const path = join(dir, shard);
+    const bytes = await readWholeFile(path);
+    fileBytes += bytes.byteLength;
+    const file = parseSafetensors(bytes, path);
+    metadata = { ...metadata, ...file.metadata };
+    for (const [name, t] of file.tensors) tensors.set(name, t);
+  }
+  if (config.architecture === "gpt2") canonicalGpt2(tensors);
+
+  const tokenizerSource = options.tokenizer ?? (files.includes("tokenizer.json") ? dir : undefined);
+  const tokenizer = tokenizerSource
+    ? await loadTokenizer(tokenizerSource)
+    : new MissingTokenizer(
+        config.vocabSize,
+        dir,
+        generationConfig.bosTokenId,
+        eosList(generationConfig.eosTokenId),
+      );
+  const info = describe(dir, "huggingface", fileBytes, tensors, metadata);
+  return new LoadedModel(config, new TensorStore(tensors, dir), tokenizer, generationConfig, info);
+}
+
+/** GPT-2: drop the "transformer." prefix and attention-mask buffers; Conv1D weights to [out, in]. */
+function canonicalGpt2(tensors: Map<string, Tensor>): void {
+  for (const [name, t] of [...tensors]) {
+    tensors.delete(name);
+    const short = name.replace(/^transformer\./, "");
+    if (/\.attn\.(masked_)?bias$/.test(short)) continue;
+    const conv = /^h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/.test(short);
+    tensors.set(short, conv ? transposeInPlace({ ...t, name: short }) : { ...t, name: short });
+  }
+}
+
+async function shardsOfIndex(indexPath: string): Promise<string[]> {
+  const index = asRecord(await readJson(indexPath), indexPath);
+  const weightMap = index.weight_map;
+  if (!isRecord(weightMap))
+    throw new FormatError(`${indexPath}: "weight_map" must be an object of tensor name → file`);
+  const shards = new Set<string>();
+  for (const [tensor, file] of Object.entries(weightMap)) {
+    // Shard names come from the file: never let one reach outside the model directory.
+    if (typeof file !== "string" || file !== basename(file) || !file.endsWith(".safetensors")) {
+      throw new FormatError(
+        `${indexPath}: weight_map["${tensor}"] must name a .safetensors file in the same directory`,
+      );
+    }
+    shards.add(file);
+  }
+  return [...shards].sort();
+}
+
+async function loadGgufFile(path: string, options: LoadModelOptions): Promise<Model> {
+  const bytes = await readWholeFile(path);
+  const file = parseGguf(bytes, path);
+  const raw = ggufTensors(file, bytes);
+  const config = ggufConfig(file, raw, path);
+  const tensors = new Map<string, Tensor>();
+  for (const [name, t] of raw) {
+    const canonical = canonicalName(name, config.architecture);
+    tensors.set(canonical, { ...t, name: canonical });
+  }
+  // llama.cpp's `llama` architecture stores q/k for interleaved RoPE; qwen2 and gpt2 do not.
+  if (config.architecture === "llama") unpermuteQk(tensors, config, path);
+  const tokenizer = options.tokenizer
+    ? await loadTokenizer(options.tokenizer)
+    : fromGguf(file.metadata, path);
+  const generationConfig: GenerationOptions = {};
+  if (tokenizer.eosTokenIds.length > 0) generationConfig.eosTokenId = [...tokenizer.eosTokenIds];
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of file.metadata) {
+    if (key.startsWith("general.") && (typeof value !== "object" || value === null))
+      metadata[key] = String(value);
+  }
+  const info = describe(path, "gguf", bytes.byteLength, tensors, metadata);
+  return new LoadedModel(config, new TensorStore(tensors, path), tokenizer, generationConfig, info);
+}
+
+async function loadLlama2cFile(path: string, options: LoadModelOptions): Promise<Model> {
+  const bytes = await readWholeFile(path);
+  const { config, tensors } = parseLlama2c(bytes, path);
+  unpermuteQk(tensors, config, path);
+  const tokenizerPath = options.tokenizer ?? join(dirname(path), "tokenizer.bin");
+  const tokenizerBytes = await readFile(tokenizerPath).catch((cause: unknown) => {
+    throw new FormatError(
+      `${path}: a llama2.c checkpoint needs its tokenizer.bin (pass --tokenizer); ${tokenizerPath}: ${(cause as Error).message}`,
+      { cause },
+    );
+  });
+  const tokenizer = tokenizerPath.endsWith(".bin")
+    ? fromLlama2c(new Uint8Array(tokenizerBytes), tokenizerPath, config.vocabSize)
+    : await loadTokenizer(tokenizerPath);
+  // run.c stops at BOS (id 1) as well as at the end of the budget; EOS is 2 in Llama vocabularies.
+  const generationConfig: GenerationOptions = { eosTokenId: [...tokenizer.eosTokenIds] };
+  const info = describe(path, "llama2c", bytes.byteLength, tensors, {});
+  return new LoadedModel(config, new TensorStore(tensors, path), tokenizer, generationConfig, info);
+}
+
+function unpermuteQk(tensors: Map<string, Tensor>, config: ModelConfig, fileName: string): void {
+  for (let l = 0; l < config.nLayers; l++) {
+    for (const [proj, heads] of [
+      ["q_proj", config.nHeads],
+      ["k_proj", config.nKvHeads],
+    ] as const) {
+      const name = `model.layers.${l}.self_attn.${proj}`;
+      const weight = tensors.get(`${name}.weight`);
+      if (!weight) throw new FormatError(`${fileName}: missing tensor for "${name}.weight"`);
+      if (weight.shape[0] !== heads * config.headDim) {
+        throw new FormatError(
+          `${fileName}: "${name}.weight" has ${weight.shape[0]} rows, expected ${heads * config.headDim}`,
+        );
+      }
+      interleavedToHalfRows(weight, heads);
+      const bias = tensors.get(`${name}.bias`);
+      if (bias) interleavedToHalfBias(bias, heads);
+    }
+  }
+}
+
+function describe(
+  source: string,
+  format: ModelInfo["format"],
+  fileBytes: number,
+  tensors: ReadonlyMap<string, Tensor>,
+  metadata: Record<string, string>,
+): ModelInfo {
+  const dtypes: Partial<Record<DType, number>> = {};
+  let parameters = 0;
+  for (const t of tensors.values()) {
+    const count = elementCount(t.shape);
+    parameters += count;
+    dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + count;
+  }
+  return { source, format, fileBytes, parameters, dtypes, metadata };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch((cause: unknown) => {
+    throw new FormatError(`${path}: cannot read (${(cause as Error).message})`, { cause });
+  });
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new FormatError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+function asRecord(value: unknown, fileName: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new FormatError(`${fileName}: expected a JSON object`);
+  return value;
+}
+
+function eosList(eos: number | number[] | undefined): number[] {
+  return eos === undefined ? [] : Array.isArray(eos) ? eos : [eos];
+}

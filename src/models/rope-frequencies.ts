@@ -1,0 +1,28 @@
+import type { ModelConfig } from "./types.js";
+
+/**
+ * RoPE inverse frequencies (headDim/2,): 1 / theta^(2i / headDim), with Llama 3 `rope_scaling`
+ * (transformers `_compute_llama3_parameters`) or GGUF `rope_freqs` factors applied.
+ */
+export function ropeInverseFrequencies(config: ModelConfig, freqFactors?: Float32Array): Float64Array {
+  const half = config.headDim / 2;
+  const invFreq = new Float64Array(half);
+  for (let i = 0; i < half; i++) invFreq[i] = 1 / config.ropeTheta ** ((2 * i) / config.headDim);
+  const s = config.ropeScaling;
+  if (s) {
+    const lowWavelen = s.originalMaxPositionEmbeddings / s.lowFreqFactor;
+    const highWavelen = s.originalMaxPositionEmbeddings / s.highFreqFactor;
+    for (let i = 0; i < half; i++) {
+      const wavelen = (2 * Math.PI) / invFreq[i];
+      if (wavelen > lowWavelen) invFreq[i] /= s.factor;
+      else if (wavelen >= highWavelen) {
+        const smooth =
+          (s.originalMaxPositionEmbeddings / wavelen - s.lowFreqFactor) /
+          (s.highFreqFactor - s.lowFreqFactor);
+        invFreq[i] = (1 - smooth) * (invFreq[i] / s.factor) + smooth * invFreq[i];
+      }
+    }
+  }
+  if (freqFactors) for (let i = 0; i < half; i++) invFreq[i] /= freqFactors[i];
+  return invFreq;
+}

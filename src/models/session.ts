@@ -1,0 +1,61 @@
+import { ContextOverflowError, DisposedError, InvalidOptionError } from "../errors.js";
+import type { CausalLM } from "./causal-lm.js";
+import { KvCache } from "./kv-cache.js";
+import type { Session } from "./types.js";
+
+/** A sequence over a CausalLM: its KV cache and the checks that keep it honest. */
+export class ModelSession implements Session {
+  private cache: KvCache | undefined;
+
+  constructor(
+    private readonly model: CausalLM,
+    cache?: KvCache,
+  ) {
+    const { nLayers, nKvHeads, headDim, contextLength } = model.config;
+    this.cache = cache ?? new KvCache(nLayers, nKvHeads * headDim, contextLength);
+  }
+
+  get position(): number {
+    return this.live().length;
+  }
+
+  forward(tokens: ArrayLike<number>, options?: { allLogits?: boolean }): Float32Array {
+    const cache = this.live();
+    const { vocabSize, contextLength } = this.model.config;
+    if (tokens.length === 0) throw new InvalidOptionError("tokens", "[]", "at least one token id");
+    for (let i = 0; i < tokens.length; i++) {
+      const id = tokens[i];
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        throw new InvalidOptionError(`tokens[${i}]`, id, `an integer token id in [0, ${vocabSize})`);
+      }
+    }
+    if (cache.length + tokens.length > contextLength) {
+      throw new ContextOverflowError(contextLength, cache.length + tokens.length);
+    }
+    const allLogits = options?.allLogits === true;
+    const out = new Float32Array(allLogits ? tokens.length * vocabSize : vocabSize);
+    this.model.forward(cache, tokens, allLogits, out);
+    return out;
+  }
+
+  fork(): Session {
+    return new ModelSession(this.model, this.live().fork());
+  }
+
+  rewind(position: number): void {
+    const cache = this.live();
+    if (!Number.isInteger(position) || position < 0 || position > cache.length) {
+      throw new InvalidOptionError("position", position, `an integer in [0, ${cache.length}]`);
+    }
+    cache.length = position;
+  }
+
+  dispose(): void {
+    this.cache = undefined;
+  }
+
+  private live(): KvCache {
+    if (!this.cache) throw new DisposedError("session");
+    return this.cache;
+  }
+}
