@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FormatError, UnsupportedError } from "../errors.js";
+import { parseSafetensors } from "./safetensors.js";
+
+/** A safetensors file from a header object and a data block. */
+function build(header: unknown, data = new Uint8Array(0), headerLength?: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.byteLength + data.byteLength);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength ?? json.byteLength), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.byteLength);
+  return out;
+}
+
+const eight = new Uint8Array(new Float32Array([1, 2]).buffer);
+
+test("reads F32, F16 and BF16 tensors as views with their shapes", () => {
+  const file = parseSafetensors(
+    build(
+      {
+        __metadata__: { format: "pt" },
+        a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+        b: { dtype: "F16", shape: [2, 1], data_offsets: [8, 12] },
+        c: { dtype: "BF16", shape: [2], data_offsets: [12, 16] },
+      },
+      new Uint8Array(16),
+    ),
+    "m.safetensors",
+  );
+  assert.deepEqual(
+    [...file.tensors.values()].map((t) => [t.name, t.dtype, t.shape, t.bytes.byteLength]),
+    [
+      ["a", "f32", [2], 8],
+      ["b", "f16", [2, 1], 4],
+      ["c", "bf16", [2], 4],
+    ],
+  );
+  assert.equal(file.metadata.format, "pt");
+});
+
+test("a header length past the end of the file is refused without allocating it", () => {
+  const bytes = build({}, new Uint8Array(0), 2 ** 26);
+  assert.throws(
+    () => parseSafetensors(bytes, "m.safetensors"),
+    /m\.safetensors: header at byte 8: needs 67108864 bytes/,
+  );
+  assert.throws(
+    () => parseSafetensors(build({}, new Uint8Array(0), 2 ** 40), "m.safetensors"),
+    /header length.*exceeds/,
+  );
+});
+
+test("a truncated file is refused", () => {
+  assert.throws(
+    () => parseSafetensors(new Uint8Array(5), "m.safetensors"),
+    /header length at byte 0: needs 8 bytes/,
+  );
+});
+
+test("a header that is not JSON is refused", () => {
+  const bytes = build({ a: 1 });
+  bytes[8] = 0x21;
+  assert.throws(() => parseSafetensors(bytes, "m.safetensors"), /header at byte 8: is not valid JSON/);
+});
+
+test("an unknown dtype is unsupported and named", () => {
+  assert.throws(
+    () =>
+      parseSafetensors(
+        build({ a: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, eight),
+        "m.safetensors",
+      ),
+    (e: unknown) => e instanceof UnsupportedError && /tensor "a" has dtype I64/.test(e.message),
+  );
+});
+
+test("data offsets that disagree with the shape or lie past the data are refused", () => {
+  assert.throws(
+    () =>
+      parseSafetensors(
+        build({ a: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, eight),
+        "m.safetensors",
+      ),
+    (e: unknown) =>
+      e instanceof FormatError && /tensor "a" data_offsets.*hold 8 bytes, shape needs 12/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      parseSafetensors(
+        build({ a: { dtype: "F32", shape: [4], data_offsets: [0, 16] } }, eight),
+        "m.safetensors",
+      ),
+    /lies past the data block/,
+  );
+  assert.throws(
+    () =>
+      parseSafetensors(
+        build({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 8] } }, eight),
+        "m.safetensors",
+      ),
+    /tensor "a" shape/,
+  );
+});
