@@ -27,6 +27,7 @@ export type ProcessorName =
   | "min_length"
   | "min_new_tokens"
   | "suppress_tokens"
+  | "begin_suppress_tokens"
   | "temperature"
   | "top_k"
   | "top_p"
@@ -129,6 +130,32 @@ export interface Step {
   /** Uniform draw in [0, 1) used to pick the token (sampling only). */
   coin?: number;
   trace?: StepTrace;
+  /** Set on the step that ended its sequence, when that is known as the step is made. */
+  finishReason?: FinishReason;
+  /** Beam search: the state of this beam after the step (`sequence` is then the beam's slot). */
+  beam?: BeamStep;
+}
+
+/**
+ * One running beam after one beam-search decoding step. `stream()` yields one Step per running beam
+ * per decoding step; beams are re-ranked every step, so follow `parent` rather than `sequence`, and
+ * read the returned sequences from `finished` on the step with `done` (or from `generate()`).
+ */
+export interface BeamStep {
+  /** 0-based decoding step. */
+  step: number;
+  /** Slot, in the previous step's running beams, of the beam this one extends. */
+  parent: number;
+  /** Running beam score: the sum of processed log-probs of its generated tokens. */
+  score: number;
+  /** Every generated token of this beam (the prompt excluded). */
+  tokens: TokenId[];
+  /** The finished hypotheses after this step, best first (score = length-normalised). */
+  finished: Array<{ tokens: TokenId[]; score: number }>;
+  /** Beam sampling: the uniform draws of this step's candidate draws, in draw order. */
+  coins?: number[];
+  /** The search stopped after this step. */
+  done: boolean;
 }
 
 export interface StepTrace {

@@ -1,0 +1,20 @@
+/** Every logits processor factory; each validates its options once and returns a pure LogitsProcessor. */
+export { badWords } from "./bad-words.js";
+export { beginSuppressTokens } from "./begin-suppress-tokens.js";
+export { epsilon } from "./epsilon.js";
+export { eta } from "./eta.js";
+export { frequencyPenalty } from "./frequency-penalty.js";
+export { logitBias } from "./logit-bias.js";
+export { minLength } from "./min-length.js";
+export { minNewTokens } from "./min-new-tokens.js";
+export { minP } from "./min-p.js";
+export { noRepeatNgram } from "./no-repeat-ngram.js";
+export { presencePenalty } from "./presence-penalty.js";
+export { renormalize } from "./renormalize.js";
+export { repetitionPenalty } from "./repetition-penalty.js";
+export { sequenceBias, type SequenceBias } from "./sequence-bias.js";
+export { suppressTokens } from "./suppress-tokens.js";
+export { temperature } from "./temperature.js";
+export { topK } from "./top-k.js";
+export { topP } from "./top-p.js";
+export { typicalP } from "./typical-p.js";
