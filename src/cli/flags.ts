@@ -1,0 +1,161 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { InvalidOptionError } from "../errors.js";
+import type { GenerationOptions, ProcessorName } from "../generation/types.js";
+
+/**
+ * Command-line flags → GenerationOptions. Flags are kebab-case spellings of the option names
+ * (--top-p → topP); values are parsed strictly here and range-checked by resolveOptions.
+ */
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export const MODEL_FLAGS: Options = {
+  model: { type: "string", short: "m" },
+  tokenizer: { type: "string" },
+  threads: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+export const GENERATION_FLAGS: Options = {
+  "max-new-tokens": { type: "string", short: "n" },
+  "max-length": { type: "string" },
+  "min-new-tokens": { type: "string" },
+  "min-length": { type: "string" },
+  "do-sample": { type: "boolean" },
+  temperature: { type: "string", short: "t" },
+  "top-k": { type: "string" },
+  "top-p": { type: "string" },
+  "min-p": { type: "string" },
+  "typical-p": { type: "string" },
+  "epsilon-cutoff": { type: "string" },
+  "eta-cutoff": { type: "string" },
+  "repetition-penalty": { type: "string" },
+  "frequency-penalty": { type: "string" },
+  "presence-penalty": { type: "string" },
+  "no-repeat-ngram-size": { type: "string" },
+  "num-beams": { type: "string" },
+  "length-penalty": { type: "string" },
+  "early-stopping": { type: "string" },
+  "num-return-sequences": { type: "string" },
+  seed: { type: "string" },
+  stop: { type: "string", multiple: true },
+  "eos-token-id": { type: "string", multiple: true },
+  "suppress-tokens": { type: "string" },
+  "logit-bias": { type: "string", multiple: true },
+  "max-time": { type: "string" },
+  "sampler-order": { type: "string" },
+};
+
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Parses argv against the given flag sets; positionals are returned joined as the prompt. */
+export function parseFlags(argv: string[], options: Options): { values: FlagValues; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as FlagValues, positionals };
+  } catch (cause) {
+    throw new InvalidOptionError("arguments", argv.join(" "), `valid flags (${(cause as Error).message})`);
+  }
+}
+
+function number(values: FlagValues, flag: string): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) {
+    throw new InvalidOptionError(`--${flag}`, raw, "a number");
+  }
+  return value;
+}
+
+function list(values: FlagValues, flag: string): number[] | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const parts = (Array.isArray(raw) ? raw : [String(raw)]).flatMap((s) => s.split(","));
+  return parts.map((part) => {
+    const value = Number(part);
+    if (part.trim() === "" || !Number.isInteger(value)) throw new InvalidOptionError(`--${flag}`, raw, "token ids (integers)");
+    return value;
+  });
+}
+
+/** GenerationOptions from parsed flags; only flags that were given appear. */
+export function generationOptionsOf(values: FlagValues): GenerationOptions {
+  const options: GenerationOptions = {
+    maxNewTokens: number(values, "max-new-tokens"),
+    maxLength: number(values, "max-length"),
+    minNewTokens: number(values, "min-new-tokens"),
+    minLength: number(values, "min-length"),
+    doSample: values["do-sample"] === true ? true : undefined,
+    temperature: number(values, "temperature"),
+    topK: number(values, "top-k"),
+    topP: number(values, "top-p"),
+    minP: number(values, "min-p"),
+    typicalP: number(values, "typical-p"),
+    epsilonCutoff: number(values, "epsilon-cutoff"),
+    etaCutoff: number(values, "eta-cutoff"),
+    repetitionPenalty: number(values, "repetition-penalty"),
+    frequencyPenalty: number(values, "frequency-penalty"),
+    presencePenalty: number(values, "presence-penalty"),
+    noRepeatNgramSize: number(values, "no-repeat-ngram-size"),
+    numBeams: number(values, "num-beams"),
+    lengthPenalty: number(values, "length-penalty"),
+    numReturnSequences: number(values, "num-return-sequences"),
+    seed: number(values, "seed"),
+    maxTime: number(values, "max-time"),
+    stop: values.stop as string[] | undefined,
+    eosTokenId: list(values, "eos-token-id"),
+    suppressTokens: list(values, "suppress-tokens"),
+  };
+  const early = values["early-stopping"];
+  if (early !== undefined) {
+    if (early === "true" || early === "false") options.earlyStopping = early === "true";
+    else if (early === "never") options.earlyStopping = "never";
+    else throw new InvalidOptionError("--early-stopping", early, `"true", "false" or "never"`);
+  }
+  const bias = values["logit-bias"];
+  if (bias !== undefined) {
+    options.logitBias = {};
+    for (const entry of bias as string[]) {
+      const match = /^(\d+)=(-?[\d.]+(?:e-?\d+)?|-?inf(?:inity)?)$/i.exec(entry.trim());
+      if (!match) throw new InvalidOptionError("--logit-bias", entry, "ID=BIAS, e.g. 42=-100");
+      options.logitBias[Number(match[1])] = /inf/i.test(match[2]) ? (match[2].startsWith("-") ? -Infinity : Infinity) : Number(match[2]);
+    }
+  }
+  const order = values["sampler-order"];
+  if (typeof order === "string") {
+    options.samplerOrder = order === "hf" || order === "llama.cpp" ? order : (order.split(",").map((s) => s.trim()) as ProcessorName[]);
+  }
+  for (const key of Object.keys(options) as Array<keyof GenerationOptions>) if (options[key] === undefined) delete options[key];
+  return options;
+}
+
+/** The help text of the generation flags. */
+export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantics; see README):
+  -n, --max-new-tokens N     new tokens at most (default 256)
+      --max-length N         prompt + new tokens at most
+      --min-new-tokens N     suppress EOS until N new tokens
+      --min-length N         suppress EOS until the sequence has N tokens
+      --do-sample            sample instead of greedy (implicit top-k 50 unless set)
+  -t, --temperature T        > 0 (0 = greedy)
+      --top-k K              keep the K most likely tokens (ties kept)
+      --top-p P              keep the smallest set with mass >= P (nucleus)
+      --min-p P              drop tokens below P * max probability
+      --typical-p P          locally typical sampling mass
+      --epsilon-cutoff E     drop tokens with probability < E
+      --eta-cutoff E         entropy-dependent cutoff
+      --repetition-penalty R divide positive / multiply negative logits of seen tokens
+      --frequency-penalty F  OpenAI: logit -= F * count (generated tokens)
+      --presence-penalty P   OpenAI: logit -= P if generated before
+      --no-repeat-ngram-size N  never repeat an n-gram
+      --num-beams B          beam search with B beams
+      --length-penalty L     beam score = sum logprob / length^L
+      --early-stopping V     true | false | never
+      --num-return-sequences N
+      --seed S               the same seed gives the same tokens on any machine
+      --stop TEXT            stop string (repeatable; excluded from the output)
+      --eos-token-id ID      end-of-sequence id(s) (repeatable or comma list)
+      --suppress-tokens IDS  never generate these ids (comma list)
+      --logit-bias ID=B      add B to a token's logit (repeatable)
+      --max-time SECONDS     wall-clock budget
+      --sampler-order ORDER  hf (default) | llama.cpp | comma list of processor names`;

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { LlmError } from "../errors.js";
+import { GENERATION_FLAGS, GENERATION_HELP, generationOptionsOf, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { runGenerate } from "./generate.js";
+import { printInfo } from "./info.js";
+import { modelFromFlags, promptOf } from "./model-arg.js";
+import type { Output } from "./render.js";
+
+/** The command line: thin edges over the library; errors become one clear line and exit code 1. */
+
+const stdout: Output = { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true };
+const stderr: Output = { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
+
+const USAGE = `nextoken — LLM text generation that shows its work
+
+Usage:
+  nextoken generate --model PATH [flags] "prompt"   generate text (streams)
+  nextoken info --model PATH [--json]               describe a checkpoint
+  nextoken help                                     this text
+
+Model:
+  -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin
+      --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
+      --threads N       worker threads
+
+Output:
+      --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)
+      --json            machine-readable output
+  -v, --verbose         timing on stderr
+
+${GENERATION_HELP}
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "generate": {
+      const { values, positionals } = parseFlags(withTraceValue(rest), {
+        ...MODEL_FLAGS,
+        ...GENERATION_FLAGS,
+        trace: { type: "string" },
+        json: { type: "boolean" },
+        verbose: { type: "boolean", short: "v" },
+      });
+      if (values.help) return help();
+      const model = await modelFromFlags(values);
+      await runGenerate(
+        model,
+        {
+          prompt: promptOf(positionals),
+          options: generationOptionsOf(values),
+          json: values.json === true,
+          trace: traceValue(values.trace),
+          verbose: values.verbose === true,
+        },
+        stdout,
+        stderr,
+      );
+      return 0;
+    }
+    case "info": {
+      const { values } = parseFlags(rest, { ...MODEL_FLAGS, json: { type: "boolean" } });
+      if (values.help) return help();
+      printInfo(await modelFromFlags(values), stdout, values.json === true);
+      return 0;
+    }
+    case "--version":
+    case "version": {
+      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+      stdout.write(`${pkg.version}\n`);
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      return help();
+    default:
+      stderr.write(`nextoken: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function help(): number {
+  stdout.write(USAGE);
+  return 0;
+}
+
+/** `--trace` may stand alone or take a count: give a bare one the value "true". */
+function withTraceValue(args: string[]): string[] {
+  return args.flatMap((arg, i) => (arg === "--trace" && (args[i + 1] === undefined || !/^\d+$/.test(args[i + 1])) ? ["--trace", "true"] : [arg]));
+}
+
+function traceValue(raw: unknown): boolean | number {
+  if (raw === undefined) return false;
+  if (raw === "true") return true;
+  return Number(raw);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof LlmError) {
+      process.stderr.write(`nextoken: ${error.message}\n`);
+      process.exitCode = error.code === "invalid_option" ? 2 : 1;
+    } else {
+      process.stderr.write(`nextoken: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
