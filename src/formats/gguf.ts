@@ -244,7 +244,8 @@ function readArray(r: ByteReader, field: string, depth: number): GgufValue {
   if (scalar !== undefined) r.need(`${field} array data`, length * scalar);
   else if (type === 8) r.need(`${field} array data`, length * 8);
   if (type === 6 || type === 5 || type === 4) {
-    const bytes = r.take(`${field} array data`, length * 4).slice();
+    // A copy (not .slice(), which shares memory on a Node Buffer), aligned for the typed array.
+    const bytes = new Uint8Array(r.take(`${field} array data`, length * 4));
     const buffer = bytes.buffer;
     return type === 6
       ? new Float32Array(buffer)

@@ -1,10 +1,28 @@
 import type { TokenId } from "../models/types.js";
 
+/** Options of `Tokenizer.encode`. */
+export interface EncodeOptions {
+  /** Add BOS (and EOS) where the tokenizer's config asks for it. Default true. */
+  addSpecialTokens?: boolean;
+  /**
+   * Match special tokens written in the text ("<s>", "<|endoftext|>") as their ids, as Hugging Face
+   * tokenizers and llama.cpp (parse_special) do. Default true; false encodes them as plain text,
+   * which is what untrusted user text should get.
+   */
+  parseSpecialTokens?: boolean;
+}
+
+/** Options of `Tokenizer.decode`. */
+export interface DecodeOptions {
+  /** Drop control/special tokens (BOS, EOS, added special tokens) instead of writing their text. */
+  skipSpecialTokens?: boolean;
+}
+
 /** Text ↔ token ids. */
 export interface Tokenizer {
   /** `addSpecialTokens` (default true) adds BOS where the tokenizer's config asks for it. */
-  encode(text: string, options?: { addSpecialTokens?: boolean }): TokenId[];
-  decode(ids: ArrayLike<number>, options?: { skipSpecialTokens?: boolean }): string;
+  encode(text: string, options?: EncodeOptions): TokenId[];
+  decode(ids: ArrayLike<number>, options?: DecodeOptions): string;
   readonly vocabSize: number;
   readonly bosTokenId?: TokenId;
   readonly eosTokenIds: TokenId[];
@@ -16,4 +34,9 @@ export interface Tokenizer {
   isSpecial(id: TokenId): boolean;
   /** Chat template (Jinja source) from tokenizer_config.json or GGUF, when present. */
   readonly chatTemplate?: string;
+  /**
+   * SentencePiece add_dummy_prefix: decoding drops the leading space of the first piece that starts
+   * with "▁" when nothing has been written before it (sentencepiece's Decode rule).
+   */
+  readonly removesDummyPrefix?: boolean;
 }
