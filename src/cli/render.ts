@@ -1,11 +1,21 @@
 /** Terminal rendering helpers: colour by probability, bars, number formats. */
+import type { TokenId } from "../models/types.js";
+import type { Tokenizer } from "../tokenizers/types.js";
 
 export interface Output {
   write(text: string): void;
   readonly isTTY: boolean;
+  /** Terminal width in columns, when known. */
+  readonly columns?: number;
 }
 
 const RESET = "\x1b[0m";
+export const BOLD = "\x1b[1m";
+export const DIM = "\x1b[2m";
+export const RED = "\x1b[31m";
+export const GREEN = "\x1b[32m";
+export const YELLOW = "\x1b[33m";
+export const CYAN = "\x1b[36m";
 
 /** ANSI 256-colour background from red (improbable) through yellow to green (certain). */
 export function probabilityColour(prob: number): string {
@@ -23,8 +33,13 @@ export function bar(fraction: number, width: number): string {
   const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8);
   const full = Math.floor(eighths / 8);
   const partial = eighths % 8;
-  return "█".repeat(full) + (partial ? "▏▎▍▌▋▊▉"[partial - 1] : "") + " ".repeat(width - full - (partial ? 1 : 0));
+  return (
+    "█".repeat(full) + (partial ? "▏▎▍▌▋▊▉"[partial - 1] : "") + " ".repeat(width - full - (partial ? 1 : 0))
+  );
 }
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
 
 /** A token's text made visible: spaces as ·, newlines as ↵, control characters escaped. */
 export function visible(text: string): string {
@@ -32,7 +47,7 @@ export function visible(text: string): string {
     .replace(/ /g, "·")
     .replace(/\n/g, "↵")
     .replace(/\t/g, "⇥")
-    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 export function formatProb(p: number): string {
@@ -53,4 +68,40 @@ export function padRight(text: string, width: number): string {
 export function padLeft(text: string, width: number): string {
   const length = [...text].length;
   return length >= width ? text : " ".repeat(width - length) + text;
+}
+
+/** `text` in an ANSI style on a terminal; unchanged when piped or when the style is "". */
+export function paint(text: string, style: string, tty: boolean): string {
+  return tty && style !== "" ? `${style}${text}${RESET}` : text;
+}
+
+/** ANSI 256-colour foreground from red (improbable) through yellow to green (certain). */
+export function probabilityForeground(prob: number): string {
+  const steps = [196, 202, 208, 214, 220, 226, 190, 154, 118, 46];
+  const index = Math.min(steps.length - 1, Math.max(0, Math.floor(prob * steps.length)));
+  return `\x1b[38;5;${steps[index]}m`;
+}
+
+/** Text on one line: newlines as ↵, tabs as ⇥, other control characters escaped; spaces kept. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\n/g, "↵")
+    .replace(/\t/g, "⇥")
+    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * What a token adds to the text, made visible: its bytes as UTF-8 (·, ↵ for space and newline), a
+ * byte that is only part of a character as \xNN, and a control token (BOS, EOS) as its piece in ⟨⟩.
+ */
+export function tokenLabel(tokenizer: Tokenizer, id: TokenId): string {
+  if (tokenizer.isSpecial(id)) return `⟨${tokenizer.tokenToString(id)}⟩`;
+  const bytes = tokenizer.tokenBytes(id);
+  try {
+    return visible(UTF8.decode(bytes));
+  } catch {
+    return [...bytes].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("");
+  }
 }

@@ -22,32 +22,13 @@ import {
   checkTokenSequence,
 } from "./processors/checks.js";
 import { parseLogitBias } from "./processors/logit-bias.js";
+import { PROCESSOR_NAMES } from "./processor-names.js";
 import type { GenerationOptions, ProcessorName } from "./types.js";
+
+export { PROCESSOR_NAMES };
 
 /** New tokens generated when neither maxNewTokens nor maxLength is given. */
 export const DEFAULT_MAX_NEW_TOKENS = 256;
-
-/** Every name a custom samplerOrder may list. */
-export const PROCESSOR_NAMES: readonly ProcessorName[] = [
-  "sequence_bias",
-  "logit_bias",
-  "repetition_penalty",
-  "frequency_penalty",
-  "presence_penalty",
-  "no_repeat_ngram",
-  "bad_words",
-  "min_length",
-  "min_new_tokens",
-  "suppress_tokens",
-  "begin_suppress_tokens",
-  "temperature",
-  "top_k",
-  "top_p",
-  "min_p",
-  "typical_p",
-  "epsilon",
-  "eta",
-];
 
 /** Options after defaults and validation: what generation actually uses. */
 export interface ResolvedOptions extends GenerationOptions {

@@ -15,6 +15,7 @@
 import { InvalidOptionError } from "../errors.js";
 import type { TokenId } from "../models/types.js";
 import { resolveOptions, type ResolvedOptions } from "./options.js";
+import { PROCESSORS, WARPERS } from "./processor-names.js";
 import {
   badWords,
   beginSuppressTokens,
@@ -49,29 +50,6 @@ export interface PipelineContext {
   readonly vocabSize: number;
   readonly eosTokenIds: readonly TokenId[];
 }
-
-const PROCESSORS: readonly ProcessorName[] = [
-  "sequence_bias",
-  "logit_bias",
-  "repetition_penalty",
-  "frequency_penalty",
-  "presence_penalty",
-  "no_repeat_ngram",
-  "bad_words",
-  "min_length",
-  "min_new_tokens",
-  "suppress_tokens",
-  "begin_suppress_tokens",
-];
-const WARPERS: readonly ProcessorName[] = [
-  "temperature",
-  "top_k",
-  "top_p",
-  "min_p",
-  "typical_p",
-  "epsilon",
-  "eta",
-];
 
 /** The named orders of samplerOrder. */
 export const SAMPLER_ORDERS: Readonly<Record<"hf" | "llama.cpp", readonly ProcessorName[]>> = {
