@@ -174,3 +174,11 @@ function indexOfText(bytes: Uint8Array, text: string): number {
 function findTensorTypeOffset(bytes: Uint8Array, name: string, nDims: number): number {
   return indexOfText(bytes, name) + name.length + 4 + 8 * nDims;
 }
+
+test("GGUF v2 files parse like v3", () => {
+  const bytes = validFile();
+  new DataView(bytes.buffer).setUint32(4, 2, true);
+  const file = parseGguf(bytes, "v2.gguf");
+  assert.equal(file.version, 2);
+  assert.equal(file.tensorInfos.length, 2);
+});
