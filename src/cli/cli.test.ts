@@ -43,13 +43,26 @@ test("stories260K generates, greedily from 'Once upon a time', run.c's output by
 
 test("the same model through its GGUF conversion generates the same text", () => {
   const { text } = referenceOutput();
-  const { code, stdout, stderr } = run(["generate", "-m", join(STORIES, "stories260K-f32.gguf"), "-n", "252", "Once upon a time"]);
+  const { code, stdout, stderr } = run([
+    "generate",
+    "-m",
+    join(STORIES, "stories260K-f32.gguf"),
+    "-n",
+    "252",
+    "Once upon a time",
+  ]);
   assert.equal(code, 0, stderr);
   assert.equal(stdout, text);
 });
 
 test("info describes a checkpoint", () => {
-  const { code, stdout } = run(["info", "--model", join(STORIES, "stories260K.bin"), "--tokenizer", join(STORIES, "tok512.bin")]);
+  const { code, stdout } = run([
+    "info",
+    "--model",
+    join(STORIES, "stories260K.bin"),
+    "--tokenizer",
+    join(STORIES, "tok512.bin"),
+  ]);
   assert.equal(code, 0);
   assert.match(stdout, /architecture\s+llama/);
   assert.match(stdout, /layers\s+5/);
@@ -64,7 +77,14 @@ test("info describes a checkpoint", () => {
 });
 
 test("bad flags and missing files give one clear line and a non-zero exit", () => {
-  const badNumber = run(["generate", "--model", join(STORIES, "stories260K-f32.gguf"), "--top-p", "lots", "hi"]);
+  const badNumber = run([
+    "generate",
+    "--model",
+    join(STORIES, "stories260K-f32.gguf"),
+    "--top-p",
+    "lots",
+    "hi",
+  ]);
   assert.equal(badNumber.code, 2);
   assert.match(badNumber.stderr, /--top-p must be a number, got "lots"/);
   const missing = run(["generate", "--model", "no/such/model.gguf", "hi"]);

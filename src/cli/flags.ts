@@ -74,7 +74,8 @@ function list(values: FlagValues, flag: string): number[] | undefined {
   const parts = (Array.isArray(raw) ? raw : [String(raw)]).flatMap((s) => s.split(","));
   return parts.map((part) => {
     const value = Number(part);
-    if (part.trim() === "" || !Number.isInteger(value)) throw new InvalidOptionError(`--${flag}`, raw, "token ids (integers)");
+    if (part.trim() === "" || !Number.isInteger(value))
+      throw new InvalidOptionError(`--${flag}`, raw, "token ids (integers)");
     return value;
   });
 }
@@ -119,14 +120,22 @@ export function generationOptionsOf(values: FlagValues): GenerationOptions {
     for (const entry of bias as string[]) {
       const match = /^(\d+)=(-?[\d.]+(?:e-?\d+)?|-?inf(?:inity)?)$/i.exec(entry.trim());
       if (!match) throw new InvalidOptionError("--logit-bias", entry, "ID=BIAS, e.g. 42=-100");
-      options.logitBias[Number(match[1])] = /inf/i.test(match[2]) ? (match[2].startsWith("-") ? -Infinity : Infinity) : Number(match[2]);
+      options.logitBias[Number(match[1])] = /inf/i.test(match[2])
+        ? match[2].startsWith("-")
+          ? -Infinity
+          : Infinity
+        : Number(match[2]);
     }
   }
   const order = values["sampler-order"];
   if (typeof order === "string") {
-    options.samplerOrder = order === "hf" || order === "llama.cpp" ? order : (order.split(",").map((s) => s.trim()) as ProcessorName[]);
+    options.samplerOrder =
+      order === "hf" || order === "llama.cpp"
+        ? order
+        : (order.split(",").map((s) => s.trim()) as ProcessorName[]);
   }
-  for (const key of Object.keys(options) as Array<keyof GenerationOptions>) if (options[key] === undefined) delete options[key];
+  for (const key of Object.keys(options) as Array<keyof GenerationOptions>)
+    if (options[key] === undefined) delete options[key];
   return options;
 }
 
@@ -159,3 +168,11 @@ export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantic
       --logit-bias ID=B      add B to a token's logit (repeatable)
       --max-time SECONDS     wall-clock budget
       --sampler-order ORDER  hf (default) | llama.cpp | comma list of processor names`;
+
+/** An integer flag >= min, or `fallback` when the flag was not given. */
+export function integerFlag(values: FlagValues, flag: string, min: number, fallback: number): number {
+  const value = number(values, flag) ?? fallback;
+  if (!(Number.isSafeInteger(value) && value >= min))
+    throw new InvalidOptionError(`--${flag}`, values[flag], `an integer >= ${min}`);
+  return value;
+}

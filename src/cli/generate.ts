@@ -19,10 +19,16 @@ export interface GenerateCommand {
  * With --trace, each token is coloured by its probability on a terminal, and JSON lines are written
  * when piped or with --json.
  */
-export async function runGenerate(model: Model, cmd: GenerateCommand, out: Output, err: Output): Promise<void> {
+export async function runGenerate(
+  model: Model,
+  cmd: GenerateCommand,
+  out: Output,
+  err: Output,
+): Promise<void> {
   const options: GenerationOptions = { ...cmd.options, trace: cmd.trace || undefined };
   const started = performance.now();
-  const several = (options.numReturnSequences ?? 1) > 1 || (options.numBeams ?? model.generationConfig.numBeams ?? 1) > 1;
+  const several =
+    (options.numReturnSequences ?? 1) > 1 || (options.numBeams ?? model.generationConfig.numBeams ?? 1) > 1;
   const jsonLines = cmd.trace !== false && (cmd.json || !out.isTTY);
 
   if (several || (cmd.json && cmd.trace === false)) {
@@ -34,11 +40,17 @@ export async function runGenerate(model: Model, cmd: GenerateCommand, out: Outpu
         out.write(`--- sequence ${i + 1} (${seq.finishReason}${score}) ---\n${cmd.prompt}${seq.text}\n`);
       });
     }
-    report(err, cmd.verbose, result.sequences.reduce((a, s) => a + s.tokens.length, 0), started);
+    report(
+      err,
+      cmd.verbose,
+      result.sequences.reduce((a, s) => a + s.tokens.length, 0),
+      started,
+    );
     return;
   }
 
-  if (jsonLines) out.write(JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined } }) + "\n");
+  if (jsonLines)
+    out.write(JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined } }) + "\n");
   else out.write(cmd.prompt);
   let count = 0;
   let logprobSum = 0;
@@ -52,12 +64,21 @@ export async function runGenerate(model: Model, cmd: GenerateCommand, out: Outpu
     else out.write(step.text);
   }
   if (jsonLines) {
-    out.write(JSON.stringify({ done: true, tokens: count, finishReason: last?.finishReason, meanLogprob: logprobSum / Math.max(1, count) }) + "\n");
+    out.write(
+      JSON.stringify({
+        done: true,
+        tokens: count,
+        finishReason: last?.finishReason,
+        meanLogprob: logprobSum / Math.max(1, count),
+      }) + "\n",
+    );
   } else {
     out.write("\n");
     if (cmd.trace !== false) {
       const mean = logprobSum / Math.max(1, count);
-      err.write(`${count} tokens, mean log-prob ${mean.toFixed(3)}, perplexity ${Math.exp(-mean).toFixed(2)}${last?.finishReason ? `, finished: ${last.finishReason}` : ""}\n`);
+      err.write(
+        `${count} tokens, mean log-prob ${mean.toFixed(3)}, perplexity ${Math.exp(-mean).toFixed(2)}${last?.finishReason ? `, finished: ${last.finishReason}` : ""}\n`,
+      );
     }
   }
   report(err, cmd.verbose, count, started);
@@ -71,7 +92,8 @@ function report(err: Output, verbose: boolean, tokens: number, started: number):
 
 /** JSON has no -Infinity: write it as null (as the golden data does). */
 export function replacer(_key: string, value: unknown): unknown {
-  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? null : value > 0 ? "Infinity" : null;
+  if (typeof value === "number" && !Number.isFinite(value))
+    return Number.isNaN(value) ? null : value > 0 ? "Infinity" : null;
   if (value instanceof AbortSignal) return undefined;
   return value;
 }

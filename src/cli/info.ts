@@ -5,13 +5,24 @@ import type { Output } from "./render.js";
 export function printInfo(model: Model, out: Output, json: boolean): void {
   const { config, info, tokenizer } = model;
   const special = [
-    tokenizer.bosTokenId === undefined ? undefined : `BOS ${tokenizer.bosTokenId} ${JSON.stringify(tokenizer.tokenToString(tokenizer.bosTokenId))}`,
+    tokenizer.bosTokenId === undefined
+      ? undefined
+      : `BOS ${tokenizer.bosTokenId} ${JSON.stringify(tokenizer.tokenToString(tokenizer.bosTokenId))}`,
     ...tokenizer.eosTokenIds.map((id) => `EOS ${id} ${JSON.stringify(tokenizer.tokenToString(id))}`),
   ].filter((s): s is string => s !== undefined);
   if (json) {
     out.write(
       JSON.stringify(
-        { ...info, config, tokenizer: { vocabSize: tokenizer.vocabSize, bosTokenId: tokenizer.bosTokenId, eosTokenIds: tokenizer.eosTokenIds }, generationConfig: model.generationConfig },
+        {
+          ...info,
+          config,
+          tokenizer: {
+            vocabSize: tokenizer.vocabSize,
+            bosTokenId: tokenizer.bosTokenId,
+            eosTokenIds: tokenizer.eosTokenIds,
+          },
+          generationConfig: model.generationConfig,
+        },
         null,
         2,
       ) + "\n",
@@ -21,10 +32,18 @@ export function printInfo(model: Model, out: Output, json: boolean): void {
   const rows: Array<[string, string]> = [
     ["source", info.source],
     ["format", info.format],
-    ["file size", `${info.fileBytes.toLocaleString("en-US")} bytes (${(info.fileBytes / 2 ** 20).toFixed(2)} MiB)`],
+    [
+      "file size",
+      `${info.fileBytes.toLocaleString("en-US")} bytes (${(info.fileBytes / 2 ** 20).toFixed(2)} MiB)`,
+    ],
     ["architecture", config.architecture],
     ["parameters", `${info.parameters.toLocaleString("en-US")} (${humanCount(info.parameters)})`],
-    ["dtypes", Object.entries(info.dtypes).map(([d, n]) => `${d} ${humanCount(n)}`).join(", ")],
+    [
+      "dtypes",
+      Object.entries(info.dtypes)
+        .map(([d, n]) => `${d} ${humanCount(n)}`)
+        .join(", "),
+    ],
     ["layers", String(config.nLayers)],
     ["hidden size", String(config.hiddenSize)],
     ["feed-forward", String(config.intermediateSize)],
@@ -37,7 +56,8 @@ export function printInfo(model: Model, out: Output, json: boolean): void {
   if (config.architecture !== "gpt2") rows.push(["rope theta", String(config.ropeTheta)]);
   if (config.ropeScaling) rows.push(["rope scaling", JSON.stringify(config.ropeScaling)]);
   rows.push(["tied head", config.tiedEmbeddings ? "yes" : "no"]);
-  if (Object.keys(model.generationConfig).length > 0) rows.push(["generation defaults", JSON.stringify(model.generationConfig)]);
+  if (Object.keys(model.generationConfig).length > 0)
+    rows.push(["generation defaults", JSON.stringify(model.generationConfig)]);
   for (const [key, value] of Object.entries(info.metadata)) rows.push([key, value]);
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) out.write(`${key.padEnd(width)}  ${value}\n`);

@@ -1,21 +1,46 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { LlmError } from "../errors.js";
-import { GENERATION_FLAGS, GENERATION_HELP, generationOptionsOf, MODEL_FLAGS, parseFlags } from "./flags.js";
+import {
+  COMPARE_HELP,
+  DEFAULT_COMPARE_TOKENS,
+  DEFAULT_STRATEGIES,
+  parseStrategies,
+  runCompare,
+} from "./compare.js";
+import {
+  GENERATION_FLAGS,
+  GENERATION_HELP,
+  generationOptionsOf,
+  integerFlag,
+  MODEL_FLAGS,
+  parseFlags,
+} from "./flags.js";
 import { runGenerate } from "./generate.js";
 import { printInfo } from "./info.js";
+import { runInspect } from "./inspect.js";
 import { modelFromFlags, promptOf } from "./model-arg.js";
 import type { Output } from "./render.js";
+import { runScore } from "./score.js";
 
 /** The command line: thin edges over the library; errors become one clear line and exit code 1. */
 
-const stdout: Output = { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true };
+const stdout: Output = {
+  write: (t) => void process.stdout.write(t),
+  isTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
+};
 const stderr: Output = { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
 
 const USAGE = `nextoken — LLM text generation that shows its work
 
 Usage:
   nextoken generate --model PATH [flags] "prompt"   generate text (streams)
+  nextoken inspect --model PATH [flags] "prompt"    the next-token distribution and what each
+                    [--top N] [--json]              processor keeps of it (--top: rows, default 20)
+  nextoken compare --model PATH "prompt"            one prompt under several decoding strategies
+                    [--strategies SPECS] [--samples N] [-n N] [--seed S] [--json]
+  nextoken score --model PATH [--json] "text"       per-token log-probabilities, surprisal, perplexity
   nextoken info --model PATH [--json]               describe a checkpoint
   nextoken help                                     this text
 
@@ -30,6 +55,8 @@ Output:
   -v, --verbose         timing on stderr
 
 ${GENERATION_HELP}
+
+${COMPARE_HELP}
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,6 +86,56 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case "inspect": {
+      const { values, positionals } = parseFlags(rest, {
+        ...MODEL_FLAGS,
+        ...GENERATION_FLAGS,
+        top: { type: "string" },
+        json: { type: "boolean" },
+      });
+      if (values.help) return help();
+      const top = integerFlag(values, "top", 1, 20);
+      const options = generationOptionsOf(values);
+      runInspect(
+        await modelFromFlags(values),
+        { prompt: promptOf(positionals), options, top, json: values.json === true },
+        stdout,
+      );
+      return 0;
+    }
+    case "compare": {
+      const { values, positionals } = parseFlags(rest, {
+        ...MODEL_FLAGS,
+        strategies: { type: "string" },
+        samples: { type: "string" },
+        "max-new-tokens": { type: "string", short: "n" },
+        seed: { type: "string" },
+        json: { type: "boolean" },
+      });
+      if (values.help) return help();
+      const command = {
+        prompt: promptOf(positionals),
+        strategies: parseStrategies(
+          typeof values.strategies === "string" ? values.strategies : DEFAULT_STRATEGIES,
+        ),
+        samples: integerFlag(values, "samples", 1, 3),
+        maxNewTokens: integerFlag(values, "max-new-tokens", 1, DEFAULT_COMPARE_TOKENS),
+        seed: integerFlag(values, "seed", 0, 0),
+        json: values.json === true,
+      };
+      await runCompare(await modelFromFlags(values), command, stdout);
+      return 0;
+    }
+    case "score": {
+      const { values, positionals } = parseFlags(rest, { ...MODEL_FLAGS, json: { type: "boolean" } });
+      if (values.help) return help();
+      runScore(
+        await modelFromFlags(values),
+        { text: promptOf(positionals), json: values.json === true },
+        stdout,
+      );
+      return 0;
+    }
     case "info": {
       const { values } = parseFlags(rest, { ...MODEL_FLAGS, json: { type: "boolean" } });
       if (values.help) return help();
@@ -67,7 +144,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "--version":
     case "version": {
-      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+        version: string;
+      };
       stdout.write(`${pkg.version}\n`);
       return 0;
     }
@@ -89,7 +168,11 @@ function help(): number {
 
 /** `--trace` may stand alone or take a count: give a bare one the value "true". */
 function withTraceValue(args: string[]): string[] {
-  return args.flatMap((arg, i) => (arg === "--trace" && (args[i + 1] === undefined || !/^\d+$/.test(args[i + 1])) ? ["--trace", "true"] : [arg]));
+  return args.flatMap((arg, i) =>
+    arg === "--trace" && (args[i + 1] === undefined || !/^\d+$/.test(args[i + 1]))
+      ? ["--trace", "true"]
+      : [arg],
+  );
 }
 
 function traceValue(raw: unknown): boolean | number {
@@ -107,7 +190,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`nextoken: ${error.message}\n`);
       process.exitCode = error.code === "invalid_option" ? 2 : 1;
     } else {
-      process.stderr.write(`nextoken: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `nextoken: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   },

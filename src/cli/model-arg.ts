@@ -6,13 +6,20 @@ import type { FlagValues } from "./flags.js";
 export async function modelFromFlags(values: FlagValues): Promise<Model> {
   const source = values.model;
   if (typeof source !== "string") {
-    throw new InvalidOptionError("--model", undefined, "a model path: an HF directory, a .gguf file or a llama2.c .bin");
+    throw new InvalidOptionError(
+      "--model",
+      undefined,
+      "a model path: an HF directory, a .gguf file or a llama2.c .bin",
+    );
   }
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new InvalidOptionError("--threads", values.threads, "a positive integer");
   }
-  return loadModel(source, { tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined, threads });
+  return loadModel(source, {
+    tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
+    threads,
+  });
 }
 
 /** The prompt from positionals (joined by spaces); "" when none. */
