@@ -55,6 +55,12 @@ export class DisposedError extends LlmError {
   }
 }
 
+/**
+ * Fetching a model from the Hugging Face Hub failed: `code` says how ("hub_unauthorized",
+ * "hub_not_found", "hub_offline", "hub_integrity", "hub_ambiguous", "hub_http").
+ */
+export class HubError extends LlmError {}
+
 function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(describeValue).join(", ")}]`;

@@ -1,4 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
+import { progressReporter } from "../hub/progress.js";
+import { resolveModelSource } from "../hub/resolve-model.js";
 import { loadModel, type Model } from "../load-model.js";
 import type { FlagValues } from "./flags.js";
 
@@ -16,7 +18,15 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new InvalidOptionError("--threads", values.threads, "a positive integer");
   }
-  return loadModel(source, {
+  // Not a path but ORG/NAME[@REV][:QUANT]: fetched into (or found in) the Hugging Face cache.
+  const path = await resolveModelSource(source, {
+    file: typeof values.file === "string" ? values.file : undefined,
+    onFile: progressReporter({
+      write: (t) => void process.stderr.write(t),
+      isTTY: process.stderr.isTTY === true,
+    }),
+  });
+  return loadModel(path, {
     tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
     threads,
   });

@@ -58,13 +58,14 @@ export async function generate(
  * Yields a Step per token as soon as it is chosen; its `text` never splits a UTF-8 character nor shows
  * the start of a stop string that may still complete. Several sequences interleave by step. Beam
  * search yields one Step per running beam per decoding step, with `beam` set (see BeamStep).
- * Options are checked when stream() is called.
+ * Options are checked when stream() is called. The generator's return value is the sequences
+ * generate() would return.
  */
 export function stream(
   model: LanguageModel,
   prompt: string | readonly TokenId[],
   options: GenerateOptions = {},
-): AsyncIterable<Step> {
+): AsyncGenerator<Step, GeneratedSequence[]> {
   return prepare(model, prompt, options).run();
 }
 

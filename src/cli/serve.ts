@@ -1,0 +1,77 @@
+// `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
+import { basename } from "node:path";
+import { InvalidOptionError } from "../errors.js";
+import { looksLikeRepoRef } from "../hub/repo-ref.js";
+import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
+import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../server/server.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { modelFromFlags } from "./model-arg.js";
+import type { Output } from "./render.js";
+
+export const SERVE_HELP = `Serve (nextoken serve --model M):
+      --host HOST         address to bind (default ${DEFAULT_HOST}: this machine only)
+      --port N            port (default ${DEFAULT_PORT}; 0 picks a free one)
+      --api-key KEY       require "Authorization: Bearer KEY" (or set NEXTOKEN_API_KEY)
+      --cors ORIGIN       let browser pages from ORIGIN call the API (off by default)
+      --model-name NAME   the id clients pass as "model" (default: the file or repo name)
+      --parallel N        requests generating at once, interleaved (default ${DEFAULT_QUEUE_LIMITS.slots})
+      --queue N           requests waiting before 503 (default ${DEFAULT_QUEUE_LIMITS.waiting})
+      --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})`;
+
+export const SERVE_FLAGS = {
+  ...MODEL_FLAGS,
+  file: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "api-key": { type: "string" },
+  cors: { type: "string" },
+  "model-name": { type: "string" },
+  parallel: { type: "string" },
+  queue: { type: "string" },
+  "max-body-bytes": { type: "string" },
+} as const;
+
+/** Runs the server until SIGINT/SIGTERM; returns the exit code. */
+export async function runServe(argv: string[], stdout: Output, stderr: Output): Promise<number> {
+  const { values } = parseFlags(argv, SERVE_FLAGS);
+  if (values.help) {
+    stdout.write(`${SERVE_HELP}\n`);
+    return 0;
+  }
+  const model = await modelFromFlags(values);
+  const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+  const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
+  const server = await startServer(model, {
+    modelId: modelIdOf(values),
+    host,
+    port: integerFlag(values, "port", 0, DEFAULT_PORT),
+    apiKey: apiKey === "" ? undefined : apiKey,
+    corsOrigin: typeof values.cors === "string" ? values.cors : undefined,
+    maxBodyBytes: integerFlag(values, "max-body-bytes", 1024, DEFAULT_MAX_BODY_BYTES),
+    queue: {
+      slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
+      waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),
+    },
+  });
+  stderr.write(`nextoken: serving "${server.context.modelId}" on ${server.url}/v1 (Ctrl-C to stop)\n`);
+  if (!["127.0.0.1", "::1", "localhost"].includes(host) && apiKey === undefined) {
+    stderr.write(
+      `nextoken: warning: listening on ${host} without --api-key; anyone who can reach it can use it\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+function modelIdOf(values: FlagValues): string {
+  if (typeof values["model-name"] === "string" && values["model-name"] !== "") return values["model-name"];
+  const source = values.model;
+  if (typeof source !== "string") throw new InvalidOptionError("--model", source, "a model path or ORG/NAME");
+  if (looksLikeRepoRef(source)) return source.replace(/@.*$/, "");
+  return basename(source).replace(/\.(gguf|bin)$/, "");
+}

@@ -1,0 +1,108 @@
+// Chat messages → prompt text, through the model's own chat template (Jinja, from tokenizer_config.json
+// or GGUF `tokenizer.chat_template`), rendered with @huggingface/jinja the way transformers'
+// apply_chat_template does: `messages`, `add_generation_prompt`, `bos_token`, `eos_token` (the library
+// provides `raise_exception`; what a template raises becomes a 400). The text is then encoded without adding special tokens (the template writes them).
+import { Template } from "@huggingface/jinja";
+import type { TokenId } from "../models/types.js";
+import type { Tokenizer } from "../tokenizers/types.js";
+import { ApiError, invalidField } from "./errors.js";
+import { describe, isObject } from "./schema.js";
+
+/** Most messages in one request. */
+export const MAX_MESSAGES = 4096;
+
+const ROLES = ["system", "developer", "user", "assistant", "tool"];
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+  name?: string;
+}
+
+/** Checks `messages` and flattens text content parts into one string per message. */
+export function parseMessages(value: unknown): ChatMessage[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidField("messages", "must be a non-empty array of { role, content } objects");
+  }
+  if (value.length > MAX_MESSAGES) throw invalidField("messages", `at most ${MAX_MESSAGES} messages`);
+  return value.map((message: unknown, i) => {
+    const param = `messages[${i}]`;
+    if (!isObject(message)) throw invalidField(param, "must be an object { role, content }");
+    const role = message.role;
+    if (typeof role !== "string" || !ROLES.includes(role)) {
+      throw invalidField(`${param}.role`, `must be one of ${ROLES.join(", ")}, got ${describe(role)}`);
+    }
+    const out: ChatMessage = { role, content: contentText(message.content, `${param}.content`, role) };
+    if (message.name !== undefined) {
+      if (typeof message.name !== "string") throw invalidField(`${param}.name`, "must be a string");
+      out.name = message.name;
+    }
+    return out;
+  });
+}
+
+function contentText(content: unknown, param: string, role: string): string {
+  if (typeof content === "string") return content;
+  if (content === null || content === undefined) {
+    if (role === "assistant") return "";
+    throw invalidField(param, "is required");
+  }
+  if (!Array.isArray(content)) throw invalidField(param, "must be a string or an array of text parts");
+  return content
+    .map((part: unknown, i) => {
+      if (!isObject(part) || part.type !== "text" || typeof part.text !== "string") {
+        throw invalidField(
+          `${param}[${i}]`,
+          'must be { type: "text", text: string } (only text is supported)',
+        );
+      }
+      return part.text;
+    })
+    .join("");
+}
+
+/** Renders chats with one tokenizer's template; the template is parsed once. */
+export class ChatTemplate {
+  private readonly template: Template | undefined;
+  private readonly problem: string | undefined;
+
+  constructor(private readonly tokenizer: Tokenizer) {
+    const source = tokenizer.chatTemplate;
+    if (source === undefined || source.trim() === "") {
+      this.problem =
+        "this model has no chat template (tokenizer_config.json chat_template or GGUF tokenizer.chat_template); use /v1/completions with a plain prompt";
+      return;
+    }
+    try {
+      this.template = new Template(source);
+    } catch (cause) {
+      this.problem = `this model's chat template cannot be parsed (${(cause as Error).message})`;
+    }
+  }
+
+  /** The prompt text for `messages`, ending with the assistant's turn. */
+  render(messages: ChatMessage[]): string {
+    if (this.template === undefined)
+      throw new ApiError(400, this.problem ?? "", "messages", "no_chat_template");
+    const special = (id: TokenId | undefined) => (id === undefined ? "" : this.tokenizer.tokenToString(id));
+    try {
+      return this.template.render({
+        messages,
+        add_generation_prompt: true,
+        bos_token: special(this.tokenizer.bosTokenId),
+        eos_token: special(this.tokenizer.eosTokenIds[0]),
+      });
+    } catch (cause) {
+      throw new ApiError(
+        400,
+        `the chat template failed on these messages: ${(cause as Error).message}`,
+        "messages",
+      );
+    }
+  }
+
+  /** Token ids of the rendered chat. */
+  encode(messages: ChatMessage[]): TokenId[] {
+    return this.tokenizer.encode(this.render(messages), { addSpecialTokens: false });
+  }
+}
