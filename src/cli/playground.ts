@@ -1,0 +1,69 @@
+// `nextoken playground`: the server with its page, and the page's URL printed (and opened in a
+// browser when one can be, best effort: never in CI, never required).
+import { spawn } from "node:child_process";
+import { basename } from "node:path";
+import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, startServer } from "../server/server.js";
+import type { Model } from "../load-model.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { modelFromFlags } from "./model-arg.js";
+import type { Output } from "./render.js";
+
+export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
+      --port N            port (default ${DEFAULT_PORT}, or a free one when that is taken; 0 picks one)
+      --host HOST         address to bind (default ${DEFAULT_HOST})
+      --no-open           print the URL without opening a browser`;
+
+export const PLAYGROUND_FLAGS = {
+  ...MODEL_FLAGS,
+  file: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "no-open": { type: "boolean" },
+} as const;
+
+/** Serves the playground until SIGINT/SIGTERM; returns the exit code. */
+export async function runPlayground(argv: string[], stdout: Output, stderr: Output): Promise<number> {
+  const { values } = parseFlags(argv, PLAYGROUND_FLAGS);
+  if (values.help) {
+    stdout.write(`${PLAYGROUND_HELP}\n`);
+    return 0;
+  }
+  const model = await modelFromFlags(values);
+  const server = await listen(model, values);
+  const url = `${server.url}/`;
+  stdout.write(`nextoken playground: ${url}  (model "${server.context.modelId}"; Ctrl-C to stop)\n`);
+  if (values["no-open"] !== true && process.env.CI === undefined) openBrowser(url, stderr);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+async function listen(model: Model, values: FlagValues): Promise<RunningServer> {
+  const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+  const options = { modelId: basename(model.info.source).replace(/\.(gguf|bin)$/, ""), host };
+  if (values.port !== undefined)
+    return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });
+  try {
+    return await startServer(model, { ...options, port: DEFAULT_PORT });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return startServer(model, { ...options, port: 0 });
+  }
+}
+
+/** xdg-open / open / start, detached; a missing opener or no display only costs a hint. */
+function openBrowser(url: string, stderr: Output): void {
+  const [command, args] =
+    process.platform === "darwin"
+      ? ["open", [url]]
+      : process.platform === "win32"
+        ? ["cmd", ["/c", "start", "", url]]
+        : ["xdg-open", [url]];
+  if (process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  const child = spawn(command, args, { detached: true, stdio: "ignore" });
+  child.on("error", () => stderr.write(`nextoken: open ${url} in a browser\n`));
+  child.unref();
+}
