@@ -16,7 +16,7 @@ export interface GgufWriteTensor {
   /** PyTorch order (rows first); written as GGUF ne[] innermost first. */
   shape: number[];
   dtype: DType;
-  /** Stored bytes (already quantized for q8_0 / q4_0). */
+  /** Stored bytes (already quantized for the quantized dtypes). */
   bytes: Uint8Array;
 }
 
@@ -35,7 +35,16 @@ const TYPE_IDS = {
   i64: 11,
   f64: 12,
 };
-const GGML_IDS: Readonly<Record<DType, number>> = { f32: 0, f16: 1, q4_0: 2, q8_0: 8, bf16: 30 };
+const GGML_IDS: Readonly<Record<DType, number>> = {
+  f32: 0,
+  f16: 1,
+  q4_0: 2,
+  q8_0: 8,
+  q4_k: 12,
+  q5_k: 13,
+  q6_k: 14,
+  bf16: 30,
+};
 
 export function writeGguf(
   metadata: Record<string, GgufWriteValue>,

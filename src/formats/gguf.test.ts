@@ -145,11 +145,11 @@ test("unknown and not-yet-supported tensor types name the tensor", () => {
     () => parseGguf(unknown, "t.gguf"),
     (e: unknown) => e instanceof FormatError && /"a\.weight" type.*unknown ggml type 99/.test(e.message),
   );
-  const q4k = bytes.slice();
-  new DataView(q4k.buffer).setUint32(typeOffset, 12, true);
+  const q2k = bytes.slice();
+  new DataView(q2k.buffer).setUint32(typeOffset, 10, true);
   assert.throws(
-    () => parseGguf(q4k, "t.gguf"),
-    (e: unknown) => e instanceof UnsupportedError && /Q4_K/.test(e.message),
+    () => parseGguf(q2k, "t.gguf"),
+    (e: unknown) => e instanceof UnsupportedError && /Q2_K/.test(e.message),
   );
   assert.equal(file.tensorInfos.length, 2);
 });

@@ -1,5 +1,5 @@
 import { UnsupportedError } from "../errors.js";
-import { byteSize, type DType } from "../tensor/dtype.js";
+import { byteSize, DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 
@@ -25,7 +25,16 @@ const MAX_DIMS = 4;
 const MAX_ARRAY_DEPTH = 2;
 
 /** ggml tensor type ids this engine multiplies directly. */
-const GGML_TYPES: Readonly<Record<number, DType>> = { 0: "f32", 1: "f16", 2: "q4_0", 8: "q8_0", 30: "bf16" };
+const GGML_TYPES: Readonly<Record<number, DType>> = {
+  0: "f32",
+  1: "f16",
+  2: "q4_0",
+  8: "q8_0",
+  12: "q4_k",
+  13: "q5_k",
+  14: "q6_k",
+  30: "bf16",
+};
 const GGML_TYPE_NAMES: Readonly<Record<number, string>> = {
   3: "Q4_1",
   6: "Q5_0",
@@ -33,9 +42,6 @@ const GGML_TYPE_NAMES: Readonly<Record<number, string>> = {
   9: "Q8_1",
   10: "Q2_K",
   11: "Q3_K",
-  12: "Q4_K",
-  13: "Q5_K",
-  14: "Q6_K",
   15: "Q8_K",
   16: "IQ2_XXS",
   17: "IQ2_XS",
@@ -148,7 +154,7 @@ export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.
     if (
       byteLength === undefined ||
       !Number.isSafeInteger(count) ||
-      rowLength % (t.dtype.startsWith("q") ? 32 : 1)
+      rowLength % DTYPE_LAYOUT[t.dtype].blockSize
     ) {
       throw r.error(field, `shape [${t.shape.join(", ")}] does not fit ${t.dtype} blocks`, t.at);
     }

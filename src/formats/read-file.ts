@@ -1,20 +1,30 @@
 import { open } from "node:fs/promises";
-import { FormatError } from "../errors.js";
+import { FormatError, LlmError } from "../errors.js";
 
 /** fs reads are limited to 2 GiB per call; read large files in chunks of this many bytes. */
 const READ_CHUNK_BYTES = 1 << 30;
 
 /**
- * The whole file as one Uint8Array over a fresh ArrayBuffer (files over 2 GiB are read in chunks).
- * Tensors are views into it, so the weights are held once.
+ * The whole file as one Uint8Array (files over 2 GiB are read in chunks): over a fresh ArrayBuffer,
+ * or over the bytes `allocate(size)` returns (a block of WebAssembly memory, so the SIMD kernels
+ * read the weights where they lie). Tensors are views into it, so the weights are held once.
  */
-export async function readWholeFile(path: string): Promise<Uint8Array> {
+export async function readWholeFile(
+  path: string,
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(new ArrayBuffer(size)),
+): Promise<Uint8Array> {
   const handle = await open(path, "r").catch((cause: unknown) => {
     throw new FormatError(`${path}: cannot open (${(cause as Error).message})`, { cause });
   });
   try {
     const { size } = await handle.stat();
-    const bytes = new Uint8Array(new ArrayBuffer(size));
+    let bytes: Uint8Array;
+    try {
+      bytes = allocate(size);
+    } catch (cause) {
+      if (cause instanceof LlmError) throw new LlmError(cause.code, `${path}: ${cause.message}`, { cause });
+      throw cause;
+    }
     let offset = 0;
     while (offset < size) {
       const length = Math.min(READ_CHUNK_BYTES, size - offset);

@@ -1,9 +1,12 @@
+import type { BufferAllocator, Kernels } from "../tensor/kernels.js";
 import type { KvCache } from "./kv-cache.js";
 import type { ModelConfig } from "./types.js";
 
 /** One architecture's forward pass over a KV cache. Sessions (session.ts) wrap it. */
 export interface CausalLM {
   readonly config: ModelConfig;
+  /** The kernels it runs on; KV caches take their buffers from them. */
+  readonly kernels: Kernels;
   /**
    * Runs `tokens` at positions cache.length.. and appends their keys/values to the cache.
    * Writes logits of the last position `(V,)`, or of every position `(n * V,)` with allLogits,
@@ -16,10 +19,13 @@ export interface CausalLM {
 export class Scratch {
   private readonly buffers = new Map<string, Float32Array>();
 
+  constructor(private readonly allocator: BufferAllocator) {}
+
   get(name: string, size: number): Float32Array {
     let b = this.buffers.get(name);
     if (!b || b.length < size) {
-      b = new Float32Array(Math.max(size, 2 * (b?.length ?? 0)));
+      if (b) this.allocator.free(b);
+      b = this.allocator.alloc(Math.max(size, 2 * (b?.length ?? 0)));
       this.buffers.set(name, b);
     }
     return b;

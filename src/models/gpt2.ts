@@ -31,13 +31,14 @@ export class Gpt2Model implements CausalLM {
   private readonly layers: Gpt2Layer[];
   private readonly lnF: [Float32Array, Float32Array];
   private readonly head: Tensor; // (V, dim)
-  private readonly scratch = new Scratch();
+  private readonly scratch: Scratch;
 
   constructor(
     readonly config: ModelConfig,
     store: TensorStore,
-    private readonly k: Kernels,
+    readonly kernels: Kernels,
   ) {
+    this.scratch = new Scratch(kernels);
     const { vocabSize: V, hiddenSize: dim, intermediateSize: ff, contextLength } = config;
     const norm = (s: TensorStore, name: string): [Float32Array, Float32Array] => [
       toF32(s.get(`${name}.weight`, [dim])),
@@ -78,7 +79,7 @@ export class Gpt2Model implements CausalLM {
     logits: LogitRows,
     out: Float32Array,
   ): void {
-    const { k } = this;
+    const k = this.kernels;
     const { hiddenSize: dim, nHeads, headDim: hd, intermediateSize: ff, normEps: eps } = this.config;
     const start = cache.length;
     cache.reserve(start + n);

@@ -35,13 +35,14 @@ export class LlamaModel implements CausalLM {
   private readonly finalNorm: Float32Array; // (dim,)
   private readonly head: Tensor; // (V, dim)
   private readonly invFreq: Float64Array; // (hd/2,)
-  private readonly scratch = new Scratch();
+  private readonly scratch: Scratch;
 
   constructor(
     readonly config: ModelConfig,
     store: TensorStore,
-    private readonly k: Kernels,
+    readonly kernels: Kernels,
   ) {
+    this.scratch = new Scratch(kernels);
     const { vocabSize: V, hiddenSize: dim, nHeads, nKvHeads, headDim: hd, intermediateSize: ff } = config;
     const qDim = nHeads * hd;
     const kvDim = nKvHeads * hd;
@@ -86,7 +87,7 @@ export class LlamaModel implements CausalLM {
     logits: LogitRows,
     out: Float32Array,
   ): void {
-    const { k } = this;
+    const k = this.kernels;
     const {
       hiddenSize: dim,
       nHeads,

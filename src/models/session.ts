@@ -12,7 +12,7 @@ export class ModelSession implements Session {
     cache?: KvCache,
   ) {
     const { nLayers, nKvHeads, headDim, contextLength } = model.config;
-    this.cache = cache ?? new KvCache(nLayers, nKvHeads * headDim, contextLength);
+    this.cache = cache ?? new KvCache(nLayers, nKvHeads * headDim, contextLength, undefined, model.kernels);
   }
 
   get position(): number {
@@ -51,6 +51,7 @@ export class ModelSession implements Session {
   }
 
   dispose(): void {
+    this.cache?.release();
     this.cache = undefined;
   }
 

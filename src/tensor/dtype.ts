@@ -1,8 +1,10 @@
 /**
- * Element types of stored weights. Quantized types are blocks of 32 values along a row
- * (GGUF ne[0]): Q8_0 = f16 scale + 32 int8; Q4_0 = f16 scale + 16 bytes of nibbles.
+ * Element types of stored weights. Quantized types are blocks along a row (GGUF ne[0]), in ggml's
+ * layouts: Q8_0 = f16 scale + 32 int8; Q4_0 = f16 scale + 16 bytes of nibbles; the K-quants are
+ * 256-value super-blocks of 8 (Q4_K, Q5_K) or 16 (Q6_K) sub-blocks with 6- or 8-bit scales
+ * (ggml-common.h block_q4_K / block_q5_K / block_q6_K; decoded in rows.ts).
  */
-export type DType = "f32" | "f16" | "bf16" | "q8_0" | "q4_0";
+export type DType = "f32" | "f16" | "bf16" | "q8_0" | "q4_0" | "q4_k" | "q5_k" | "q6_k";
 
 export interface DTypeLayout {
   /** Values per block (1 for plain floats). */
@@ -17,6 +19,9 @@ export const DTYPE_LAYOUT: Readonly<Record<DType, DTypeLayout>> = {
   bf16: { blockSize: 1, blockBytes: 2 },
   q8_0: { blockSize: 32, blockBytes: 34 },
   q4_0: { blockSize: 32, blockBytes: 18 },
+  q4_k: { blockSize: 256, blockBytes: 144 },
+  q5_k: { blockSize: 256, blockBytes: 176 },
+  q6_k: { blockSize: 256, blockBytes: 210 },
 };
 
 /** Bytes taken by `count` values of `dtype`, or undefined when count is not a whole number of blocks. */

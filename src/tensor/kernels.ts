@@ -13,11 +13,23 @@ import {
 } from "./ops.js";
 import { decodeRow } from "./rows.js";
 
+/** Where activations and KV caches live: buffers the kernels can work on in place. */
+export interface BufferAllocator {
+  /** A zeroed buffer of `length` floats. */
+  alloc(length: number): Float32Array;
+  /** Gives back a buffer from alloc(); it must not be used afterwards. */
+  free(buffer: Float32Array): void;
+}
+
 /**
  * The operations a model's forward pass is made of. Model files call these and nothing lower, so a
  * faster backend (WebAssembly SIMD, threads) replaces this object without touching model code.
  */
-export interface Kernels {
+export interface Kernels extends BufferAllocator {
+  /** "js" or "wasm-simd128", for reports. */
+  readonly name: string;
+  /** Threads sharing the products. */
+  readonly threads: number;
   matmul: typeof matmul;
   decodeRow: typeof decodeRow;
   rmsnorm: typeof rmsnorm;
@@ -30,10 +42,16 @@ export interface Kernels {
   attention: typeof attention;
   addInPlace: typeof addInPlace;
   addBias: typeof addBias;
+  /** Stops worker threads, if any. */
+  dispose(): void;
 }
 
 /** Plain TypeScript kernels: the reference and the fallback. */
 export const jsKernels: Kernels = {
+  name: "js",
+  threads: 1,
+  alloc: (length) => new Float32Array(length),
+  free: () => {},
   matmul,
   decodeRow,
   rmsnorm,
@@ -46,4 +64,5 @@ export const jsKernels: Kernels = {
   attention,
   addInPlace,
   addBias,
+  dispose: () => {},
 };

@@ -18,7 +18,7 @@ export function matmul(
   const d = w.shape[0];
   const k = rowLength(w);
   if (n === 1) {
-    matvec(out, x, w, d, k);
+    matvec(out, x, w, d, k, scratch);
     return;
   }
   const row = w.dtype === "f32" ? undefined : scratch.subarray(0, k);
@@ -39,7 +39,14 @@ export function matmul(
   }
 }
 
-function matvec(out: Float32Array, x: Float32Array, w: Tensor, d: number, k: number): void {
+function matvec(
+  out: Float32Array,
+  x: Float32Array,
+  w: Tensor,
+  d: number,
+  k: number,
+  scratch: Float32Array,
+): void {
   const b = w.bytes;
   switch (w.dtype) {
     case "f32": {
@@ -103,6 +110,16 @@ function matvec(out: Float32Array, x: Float32Array, w: Tensor, d: number, k: num
         out[j] = s;
       }
       return;
+    }
+    default: {
+      // K-quants: decode each row once (a 256-value super-block has too many parts to fuse cheaply in JS).
+      const row = scratch.subarray(0, k);
+      for (let j = 0; j < d; j++) {
+        decodeRow(row, w, j);
+        let s = 0;
+        for (let i = 0; i < k; i++) s += row[i] * x[i];
+        out[j] = s;
+      }
     }
   }
 }

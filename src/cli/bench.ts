@@ -1,0 +1,124 @@
+import { InvalidOptionError } from "../errors.js";
+import {
+  benchModelPath,
+  measure,
+  measureInChild,
+  type BenchOptions,
+  type BenchResult,
+} from "../bench/bench.js";
+import { BENCH_TYPES, SHAPES, type BenchType } from "../bench/random-model.js";
+import type { FlagValues } from "./flags.js";
+import type { Output } from "./render.js";
+
+/** `nextoken bench` flags (see BENCH_HELP). */
+export const BENCH_FLAGS = {
+  model: { type: "string", short: "m" },
+  name: { type: "string" },
+  models: { type: "string" },
+  types: { type: "string" },
+  threads: { type: "string" },
+  kernels: { type: "string" },
+  "quantize-activations": { type: "boolean" },
+  prompt: { type: "string" },
+  tokens: { type: "string" },
+  runs: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const BENCH_HELP = `nextoken bench [flags]: speed of random-weight models of named shapes (or --model PATH)
+  --models LIST        ${Object.keys(SHAPES).join(", ")} (default stories15M,stories42M,stories110M)
+  --types LIST         ${BENCH_TYPES.join(", ")} (default f32,q8_0,q4_0)
+  -m, --model PATH     measure this checkpoint instead
+  --threads LIST       thread counts to run, e.g. 1,2 (default 1)
+  --kernels wasm|js    kernel path (default wasm)
+  --quantize-activations   q8 activations for Q8_0/Q4_0 weights (llama.cpp's fast path)
+  --prompt N           prompt tokens (default 128)    --tokens N   decoded tokens (default 64)
+  --runs N             runs per model, the median is shown (default 3)
+  --json               JSON instead of a table`;
+
+const DEFAULT_MODELS = "stories15M,stories42M,stories110M";
+const DEFAULT_TYPES = "f32,q8_0,q4_0";
+
+export async function runBench(values: FlagValues, cliPath: string, out: Output): Promise<void> {
+  const int = (flag: string, fallback: number, max: number) => {
+    const raw = values[flag];
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      throw new InvalidOptionError(`--${flag}`, raw, `an integer from 1 to ${max}`);
+    return v;
+  };
+  const kernels = values.kernels;
+  if (kernels !== undefined && kernels !== "js" && kernels !== "wasm")
+    throw new InvalidOptionError("--kernels", kernels, '"wasm" or "js"');
+  const threadList = String(values.threads ?? "1")
+    .split(",")
+    .map(Number);
+  if (!threadList.every((t) => Number.isInteger(t) && t >= 1 && t <= 256))
+    throw new InvalidOptionError("--threads", values.threads, "thread counts such as 1 or 1,2");
+  const base: Omit<BenchOptions, "threads"> = {
+    kernels,
+    quantizeActivations: values["quantize-activations"] === true,
+    promptTokens: int("prompt", 128, 4096),
+    decodeTokens: int("tokens", 64, 4096),
+    runs: int("runs", 3, 100),
+  };
+  const childArgs = (threads: number) => [
+    "--threads",
+    String(threads),
+    "--prompt",
+    String(base.promptTokens),
+    "--tokens",
+    String(base.decodeTokens),
+    "--runs",
+    String(base.runs),
+    ...(kernels ? ["--kernels", kernels] : []),
+    ...(base.quantizeActivations ? ["--quantize-activations"] : []),
+  ];
+
+  const results: BenchResult[] = [];
+  if (typeof values.model === "string") {
+    const name = typeof values.name === "string" ? values.name : values.model;
+    for (const threads of threadList) results.push(await measure(values.model, name, { ...base, threads }));
+  } else {
+    const shapes = String(values.models ?? DEFAULT_MODELS).split(",");
+    const types = String(values.types ?? DEFAULT_TYPES).split(",");
+    for (const s of shapes)
+      if (!SHAPES[s]) throw new InvalidOptionError("--models", s, Object.keys(SHAPES).join(", "));
+    for (const t of types)
+      if (!(BENCH_TYPES as readonly string[]).includes(t))
+        throw new InvalidOptionError("--types", t, BENCH_TYPES.join(", "));
+    for (const shape of shapes) {
+      for (const type of types as BenchType[]) {
+        // f32 TinyLlama (4.4 GB) does not fit WebAssembly's 4 GiB memory
+        if (shape === "tinyllama-1.1B" && type === "f32" && kernels !== "js") continue;
+        const path = benchModelPath(shape, type);
+        for (const threads of threadList) {
+          const result = await measureInChild(cliPath, path, `${shape} ${type}`, childArgs(threads));
+          results.push(result);
+          if (values.json !== true)
+            out.write(`${row(result)}\n`.replace(/^/, results.length === 1 ? header() : ""));
+        }
+      }
+    }
+    if (values.json === true) out.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
+  out.write(
+    values.json === true
+      ? `${JSON.stringify(results, null, 2)}\n`
+      : header() + results.map((r) => `${row(r)}\n`).join(""),
+  );
+}
+
+function header(): string {
+  return (
+    "| model | file MB | kernels | threads | load ms | prompt tok/s | TTFT ms | decode tok/s | ms/token | peak RSS MB |\n" +
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+  );
+}
+
+function row(r: BenchResult): string {
+  const kernels = r.kernels + (r.quantizeActivations ? " q8-act" : "");
+  return `| ${r.model} | ${r.fileMB} | ${kernels} | ${r.threads} | ${r.loadMs} | ${r.promptTokPerS} | ${r.timeToFirstTokenMs} | ${r.decodeTokPerS} | ${r.msPerToken} | ${r.peakRssMB} |`;
+}

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { loadModel, type LoadModelOptions } from "./load-model.js";
+import { maxAbsDiff, readF32, sharedPath } from "./testing/shared.js";
+
+// The golden logits on every kernel path: plain TypeScript, WebAssembly SIMD on one thread and on
+// two (every matrix split across both threads, however small), and quantized activations.
+process.env.NEXTOKEN_PARALLEL_MIN_WORK = "0";
+
+const index = JSON.parse(readFileSync(sharedPath("golden", "logits", "index.json"), "utf8")) as {
+  models: Record<string, { sequences: Record<string, { ids: number[]; file: string }> }>;
+};
+const TOKENIZER = sharedPath("golden", "models", "llama2c-tokenizer.bin");
+const CASES = [
+  { file: "llama.gguf", key: "llama-hf" },
+  { file: "gpt2-hf", key: "gpt2-hf" },
+  { file: "llama-hf-tied-bias", key: "llama-hf-tied-bias" },
+  { file: "llama-f16.gguf", key: "llama-f16" },
+  { file: "llama-q8_0.gguf", key: "llama-q8_0" },
+  { file: "llama-q4_0.gguf", key: "llama-q4_0" },
+];
+const PATHS: Array<[string, LoadModelOptions]> = [
+  ["js", { kernels: "js" }],
+  ["wasm, 1 thread", { kernels: "wasm", threads: 1 }],
+  ["wasm, 2 threads", { kernels: "wasm", threads: 2 }],
+];
+
+async function logitsOf(file: string, key: string, options: LoadModelOptions) {
+  const model = await loadModel(sharedPath("golden", "models", file), {
+    ...options,
+    tokenizer: file.endsWith(".gguf") || file.startsWith("gpt2") ? undefined : TOKENIZER,
+  });
+  try {
+    return Object.values(index.models[key].sequences).map((seq) => ({
+      logits: model.newSession().forward(seq.ids, { allLogits: true }),
+      expected: readF32("golden", "logits", seq.file),
+      vocab: model.vocabSize,
+    }));
+  } finally {
+    model.dispose();
+  }
+}
+
+for (const { file, key } of CASES) {
+  for (const [name, options] of PATHS) {
+    test(`${file} on ${name} reproduces the golden logits within 1e-4`, async () => {
+      for (const { logits, expected } of await logitsOf(file, key, options)) {
+        const diff = maxAbsDiff(logits, expected);
+        assert.ok(diff < 1e-4, `max |diff| ${diff}`);
+      }
+    });
+  }
+}
+
+/** log-softmax of each row of `vocab` logits. */
+function logProbs(logits: Float32Array, vocab: number): Float64Array {
+  const out = new Float64Array(logits.length);
+  for (let r = 0; r < logits.length; r += vocab) {
+    let max = -Infinity;
+    for (let i = r; i < r + vocab; i++) max = Math.max(max, logits[i]);
+    let sum = 0;
+    for (let i = r; i < r + vocab; i++) sum += Math.exp(logits[i] - max);
+    for (let i = r; i < r + vocab; i++) out[i] = logits[i] - max - Math.log(sum);
+  }
+  return out;
+}
+
+for (const file of ["llama-q8_0.gguf", "llama-q4_0.gguf"]) {
+  test(`${file} with quantized activations stays within llama.cpp's 0.04 log-prob of the golden`, async () => {
+    const key = file.replace(".gguf", "");
+    for (const threads of [1, 2]) {
+      for (const { logits, expected, vocab } of await logitsOf(file, key, {
+        threads,
+        quantizeActivations: true,
+      })) {
+        const diff = maxAbsDiff(logProbs(logits, vocab), logProbs(expected, vocab));
+        assert.ok(diff > 0 && diff <= 0.04, `threads ${threads}: max |log-prob diff| ${diff}`);
+      }
+    }
+  });
+}

@@ -1,0 +1,1091 @@
+;; nextoken's hot kernels as WebAssembly SIMD128, compiled by scripts/build-wasm.mjs (wabt).
+;;
+;; Every pointer is a byte address in the one shared memory that holds weights, activations and
+;; the KV cache. Matrices are row-major: W (d, k) times x (n, k) gives out (n, d); `r0..r1` is the
+;; range of rows one thread computes (threads claim chunks of rows, see thread-pool.ts).
+;; Quantized rows are blocks along k, in ggml's layouts:
+;;   q8_0: f16 d, 32 x i8                       (34 bytes per 32 values)
+;;   q4_0: f16 d, 16 bytes of nibbles (j, j+16)  (18 bytes per 32 values)
+;;   q4_K / q5_K / q6_K: 256-value super-blocks (144 / 176 / 210 bytes), decoded to f32 per row.
+;; q8_0 and q4_0 are multiplied in integers against quantized activations (matmul_q); f32, f16,
+;; bf16 and decoded K-quant rows against f32 activations (matmul). Each (row, token) dot product is
+;; computed by the same instruction sequence whatever n is, so a prefill gives bit-identical logits
+;; to one-token steps, and any thread count gives the same bits. f32 dot products keep 4 f32x4
+;; accumulators (16 values per iteration), summed (a0+a1)+(a2+a3), then lanes (l0+l1)+(l2+l3), then
+;; a scalar tail. V8 does not inline wasm calls here, so inner loops are written out by hand.
+
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; dtype ids (tensor/wasm/wasm-kernels.ts DTYPE_IDS)
+  ;; 0 f32, 1 f16, 2 bf16, 3 q8_0, 4 q4_0, 5 q4_K, 6 q5_K, 7 q6_K
+
+  ;; ---------------------------------------------------------------- helpers
+
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; f16 bits -> f32: (bits & 0x7fff) << 13 read as f32 times 2^112 rebiases the exponent and
+  ;; normalises subnormals; inf/NaN get the f32 all-ones exponent; then the sign.
+  (func $f16 (param $h i32) (result f32)
+    (local $m i32)
+    (local.set $m (i32.and (local.get $h) (i32.const 0x7fff)))
+    (f32.reinterpret_i32
+      (i32.or
+        (i32.or
+          (i32.reinterpret_f32
+            (f32.mul (f32.reinterpret_i32 (i32.shl (local.get $m) (i32.const 13))) (f32.const 0x1p112)))
+          (select (i32.const 0x7f800000) (i32.const 0) (i32.ge_u (local.get $m) (i32.const 0x7c00))))
+        (i32.shl (i32.and (local.get $h) (i32.const 0x8000)) (i32.const 16)))))
+
+  ;; 2^m for m in [-1074, 1023], exact
+  (func $pow2 (param $m i32) (result f64)
+    (if (i32.lt_s (local.get $m) (i32.const -1022))
+      (then
+        (return
+          (f64.mul
+            (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $m) (i32.const 1077))) (i64.const 52)))
+            (f64.const 0x1p-54)))))
+    (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $m) (i32.const 1023))) (i64.const 52))))
+
+  ;; e^x in f64: x = m ln2 + r, |r| <= ln2/2, degree-10 Taylor polynomial by Horner (error < 1e-12).
+  (func $exp (param $x f64) (result f64)
+    (local $m f64) (local $r f64) (local $p f64)
+    (if (f64.lt (local.get $x) (f64.const -745)) (then (return (f64.const 0))))
+    (if (f64.gt (local.get $x) (f64.const 709)) (then (return (f64.const inf))))
+    (if (f64.ne (local.get $x) (local.get $x)) (then (return (local.get $x))))
+    (local.set $m (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $r
+      (f64.sub
+        (f64.sub (local.get $x) (f64.mul (local.get $m) (f64.const 0.6931471803691238)))
+        (f64.mul (local.get $m) (f64.const 1.9082149292705877e-10))))
+    (local.set $p (f64.const 2.755731922398589e-7))
+    (local.set $p (f64.add (f64.const 0.0000027557319223985893) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.0000248015873015873) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.0001984126984126984) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.008333333333333333) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.16666666666666666) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 0.5) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 1) (f64.mul (local.get $p) (local.get $r))))
+    (local.set $p (f64.add (f64.const 1) (f64.mul (local.get $p) (local.get $r))))
+    (f64.mul (local.get $p) (call $pow2 (i32.trunc_f64_s (local.get $m)))))
+
+  ;; bytes per row of k values of dtype t
+  (func $rowBytes (param $t i32) (param $k i32) (result i32)
+    (block $kq (block $q4 (block $q8 (block $half (block $f32
+      (br_table $f32 $half $half $q8 $q4 $kq $kq $kq (local.get $t)))
+      (return (i32.shl (local.get $k) (i32.const 2))))
+      (return (i32.shl (local.get $k) (i32.const 1))))
+      (return (i32.mul (i32.shr_u (local.get $k) (i32.const 5)) (i32.const 34))))
+      (return (i32.mul (i32.shr_u (local.get $k) (i32.const 5)) (i32.const 18))))
+    (i32.mul (i32.shr_u (local.get $k) (i32.const 8))
+      (select (i32.const 144)
+        (select (i32.const 176) (i32.const 210) (i32.eq (local.get $t) (i32.const 6)))
+        (i32.eq (local.get $t) (i32.const 5)))))
+
+  ;; ---------------------------------------------------------------- dot products, f32 activations
+
+  (func $dot_f32 (param $w i32) (param $x i32) (param $k i32) (result f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $end i32) (local $s f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -16)) (i32.const 2))))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (loop $l
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $w)) (v128.load (local.get $x)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $w)) (v128.load offset=16 (local.get $x)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $w)) (v128.load offset=32 (local.get $x)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $w)) (v128.load offset=48 (local.get $x)))))
+          (local.set $w (i32.add (local.get $w) (i32.const 64)))
+          (local.set $x (i32.add (local.get $x) (i32.const 64)))
+          (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
+    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
+    (block $done
+      (loop $t
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $w)) (f32.load (local.get $x)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $t)))
+    (local.get $s))
+
+  ;; $dot_f32 for two x rows at once (prefill): the weight loads are shared, and each row's sums
+  ;; follow exactly $dot_f32's order, so the results are the same bits.
+  (func $dot2_f32 (param $w i32) (param $x i32) (param $y i32) (param $k i32) (result f32 f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local $end i32) (local $s f32) (local $t f32) (local $wv f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -16)) (i32.const 2))))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (loop $l
+          (local.set $w0 (v128.load (local.get $w)))
+          (local.set $w1 (v128.load offset=16 (local.get $w)))
+          (local.set $w2 (v128.load offset=32 (local.get $w)))
+          (local.set $w3 (v128.load offset=48 (local.get $w)))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w0) (v128.load (local.get $x)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w1) (v128.load offset=16 (local.get $x)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w2) (v128.load offset=32 (local.get $x)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w3) (v128.load offset=48 (local.get $x)))))
+          (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (v128.load (local.get $y)))))
+          (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $w1) (v128.load offset=16 (local.get $y)))))
+          (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $w2) (v128.load offset=32 (local.get $y)))))
+          (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $w3) (v128.load offset=48 (local.get $y)))))
+          (local.set $w (i32.add (local.get $w) (i32.const 64)))
+          (local.set $x (i32.add (local.get $x) (i32.const 64)))
+          (local.set $y (i32.add (local.get $y) (i32.const 64)))
+          (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
+    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $t (call $hsum (f32x4.add (f32x4.add (local.get $b0) (local.get $b1)) (f32x4.add (local.get $b2) (local.get $b3)))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $wv (f32.load (local.get $w)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (local.get $wv) (f32.load (local.get $x)))))
+        (local.set $t (f32.add (local.get $t) (f32.mul (local.get $wv) (f32.load (local.get $y)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (br $tail)))
+    (local.get $s) (local.get $t))
+
+  ;; f16 (bf16 when $bf) weights: 16 values per iteration, widened to f32 in registers.
+  (func $dot_half (param $w i32) (param $x i32) (param $k i32) (param $bf i32) (result f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $end i32) (local $s f32)
+    (local $h0 v128) (local $h1 v128) (local $hv v128) (local $mask v128) (local $magic v128)
+    ;; f16 -> f32 in 3 operations on the sign-extended bits: << 13 puts exponent and mantissa in
+    ;; place, the mask keeps the sign in bit 31 only, and x 2^112 rebiases (normalising subnormals).
+    ;; f16 infinities and NaNs (never in real weights) come out as large finite values.
+    (local.set $mask (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+    (local.set $magic (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -16)) (i32.const 2))))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (if (local.get $bf)
+          (then
+            (loop $l
+              (local.set $h0 (v128.load (local.get $w)))
+              (local.set $h1 (v128.load offset=16 (local.get $w)))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (i32x4.shl (i32x4.extend_low_i16x8_u (local.get $h0)) (i32.const 16)) (v128.load (local.get $x)))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (i32x4.shl (i32x4.extend_high_i16x8_u (local.get $h0)) (i32.const 16)) (v128.load offset=16 (local.get $x)))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (i32x4.shl (i32x4.extend_low_i16x8_u (local.get $h1)) (i32.const 16)) (v128.load offset=32 (local.get $x)))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (i32x4.shl (i32x4.extend_high_i16x8_u (local.get $h1)) (i32.const 16)) (v128.load offset=48 (local.get $x)))))
+              (local.set $w (i32.add (local.get $w) (i32.const 32)))
+              (local.set $x (i32.add (local.get $x) (i32.const 64)))
+              (br_if $l (i32.lt_u (local.get $x) (local.get $end)))))
+          (else
+            (loop $l
+              (local.set $h0 (v128.load (local.get $w)))
+              (local.set $h1 (v128.load offset=16 (local.get $w)))
+              (local.set $hv (f32x4.mul (v128.and (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $h0)) (i32.const 13)) (local.get $mask)) (local.get $magic)))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $hv) (v128.load (local.get $x)))))
+              (local.set $hv (f32x4.mul (v128.and (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $h0)) (i32.const 13)) (local.get $mask)) (local.get $magic)))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $hv) (v128.load offset=16 (local.get $x)))))
+              (local.set $hv (f32x4.mul (v128.and (i32x4.shl (i32x4.extend_low_i16x8_s (local.get $h1)) (i32.const 13)) (local.get $mask)) (local.get $magic)))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $hv) (v128.load offset=32 (local.get $x)))))
+              (local.set $hv (f32x4.mul (v128.and (i32x4.shl (i32x4.extend_high_i16x8_s (local.get $h1)) (i32.const 13)) (local.get $mask)) (local.get $magic)))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $hv) (v128.load offset=48 (local.get $x)))))
+              (local.set $w (i32.add (local.get $w) (i32.const 32)))
+              (local.set $x (i32.add (local.get $x) (i32.const 64)))
+              (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))))
+    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
+    (block $done
+      (loop $t
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s
+          (f32.add (local.get $s)
+            (f32.mul
+              (if (result f32) (local.get $bf)
+                (then (f32.reinterpret_i32 (i32.shl (i32.load16_u (local.get $w)) (i32.const 16))))
+                (else (call $f16 (i32.load16_u (local.get $w)))))
+              (f32.load (local.get $x)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 2)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $t)))
+    (local.get $s))
+
+  ;; ---------------------------------------------------------------- K-quant rows -> f32
+
+  ;; ggml get_scale_min_k4: 6-bit scale and min of sub-block j (0..7) from the 12 scale bytes at $s.
+  (func $scale_k4 (param $s i32) (param $j i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $j) (i32.const 4))
+      (then (i32.and (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 63)))
+      (else
+        (i32.or
+          (i32.and (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 15))
+          (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (i32.sub (local.get $j) (i32.const 4)))) (i32.const 6)) (i32.const 4))))))
+  (func $min_k4 (param $s i32) (param $j i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $j) (i32.const 4))
+      (then (i32.and (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 63)))
+      (else
+        (i32.or
+          (i32.shr_u (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 4))
+          (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 6)) (i32.const 4))))))
+
+  ;; One row of k values (k a multiple of 256) of q4_K / q5_K to f32 at $y (ggml dequantize_row_q4_K /
+  ;; q5_K): per 64 values, the low nibbles of 32 bytes take sub-block scale/min 2j, the high nibbles
+  ;; 2j+1 ($scale_k4 / $min_k4); q5_K adds 16 where the matching bit of qh is set.
+  ;; The 32-value stores are written out by hand: wasm calls are not inlined here.
+  (func $dequant_q45_k (param $w i32) (param $y i32) (param $k i32) (param $five i32)
+    (local $end i32) (local $d f32) (local $dmin f32) (local $j i32) (local $q i32) (local $qh v128)
+    (local $u v128) (local $v v128) (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128)
+    (local $l v128) (local $d1 v128) (local $m1 v128) (local $d2 v128) (local $m2 v128) (local $sc i32)
+    (local $p i32) (local $s1 i32) (local $n1 i32) (local $s2 i32) (local $n2 i32)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (loop $sb
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (local.set $d (call $f16 (i32.load16_u (local.get $w))))
+        (local.set $dmin (call $f16 (i32.load16_u offset=2 (local.get $w))))
+        (local.set $sc (i32.add (local.get $w) (i32.const 4)))
+        ;; q4_K: d, dmin, scales[12], qs[128]; q5_K: d, dmin, scales[12], qh[32], qs[128]
+        (local.set $q (i32.add (local.get $w) (select (i32.const 48) (i32.const 16) (local.get $five))))
+        (local.set $u (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1))
+        (local.set $j (i32.const 0))
+        (loop $sub
+          (local.set $v (v128.load (local.get $q)))
+          (local.set $lo0 (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+          (local.set $hi0 (i8x16.shr_u (local.get $v) (i32.const 4)))
+          (local.set $v (v128.load offset=16 (local.get $q)))
+          (local.set $lo1 (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+          (local.set $hi1 (i8x16.shr_u (local.get $v) (i32.const 4)))
+          (if (local.get $five)
+            (then
+              ;; qh bit 2j (then 2j+1) adds 16; $u holds 1 << 2j in every byte
+              (local.set $qh (v128.load offset=16 (local.get $w)))
+              (local.set $lo0 (v128.or (local.get $lo0) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $u)) (local.get $u)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+              (local.set $v (i8x16.add (local.get $u) (local.get $u)))
+              (local.set $hi0 (v128.or (local.get $hi0) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $v)) (local.get $v)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+              (local.set $qh (v128.load offset=32 (local.get $w)))
+              (local.set $lo1 (v128.or (local.get $lo1) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $u)) (local.get $u)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+              (local.set $hi1 (v128.or (local.get $hi1) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $v)) (local.get $v)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+              (local.set $u (i8x16.shl (local.get $u) (i32.const 2)))))
+          ;; $scale_k4 / $min_k4 of sub-blocks j and j+1, inlined ($p = scales + j)
+          (local.set $p (i32.add (local.get $sc) (local.get $j)))
+          (if (i32.lt_u (local.get $j) (i32.const 4))
+            (then
+              (local.set $s1 (i32.and (i32.load8_u offset=0 (local.get $p)) (i32.const 63)))
+              (local.set $n1 (i32.and (i32.load8_u offset=4 (local.get $p)) (i32.const 63)))
+              (local.set $s2 (i32.and (i32.load8_u offset=1 (local.get $p)) (i32.const 63)))
+              (local.set $n2 (i32.and (i32.load8_u offset=5 (local.get $p)) (i32.const 63))))
+            (else
+              (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+              (local.set $s1 (i32.or (i32.and (i32.load8_u offset=8 (local.get $p)) (i32.const 15)) (i32.shl (i32.shr_u (i32.load8_u offset=0 (local.get $p)) (i32.const 6)) (i32.const 4))))
+              (local.set $n1 (i32.or (i32.shr_u (i32.load8_u offset=8 (local.get $p)) (i32.const 4)) (i32.shl (i32.shr_u (i32.load8_u offset=4 (local.get $p)) (i32.const 6)) (i32.const 4))))
+              (local.set $s2 (i32.or (i32.and (i32.load8_u offset=9 (local.get $p)) (i32.const 15)) (i32.shl (i32.shr_u (i32.load8_u offset=1 (local.get $p)) (i32.const 6)) (i32.const 4))))
+              (local.set $n2 (i32.or (i32.shr_u (i32.load8_u offset=9 (local.get $p)) (i32.const 4)) (i32.shl (i32.shr_u (i32.load8_u offset=5 (local.get $p)) (i32.const 6)) (i32.const 4))))))
+          (local.set $d1 (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_u (local.get $s1)))))
+          (local.set $m1 (f32x4.splat (f32.mul (local.get $dmin) (f32.convert_i32_u (local.get $n1)))))
+          (local.set $d2 (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_u (local.get $s2)))))
+          (local.set $m2 (f32x4.splat (f32.mul (local.get $dmin) (f32.convert_i32_u (local.get $n2)))))
+          (local.set $l (i16x8.extend_low_i8x16_u (local.get $lo0)))
+          (v128.store offset=0 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m1)))
+          (v128.store offset=16 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m1)))
+          (local.set $l (i16x8.extend_high_i8x16_u (local.get $lo0)))
+          (v128.store offset=32 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m1)))
+          (v128.store offset=48 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m1)))
+          (local.set $l (i16x8.extend_low_i8x16_u (local.get $lo1)))
+          (v128.store offset=64 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m1)))
+          (v128.store offset=80 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m1)))
+          (local.set $l (i16x8.extend_high_i8x16_u (local.get $lo1)))
+          (v128.store offset=96 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m1)))
+          (v128.store offset=112 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m1)))
+          (local.set $l (i16x8.extend_low_i8x16_u (local.get $hi0)))
+          (v128.store offset=128 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m2)))
+          (v128.store offset=144 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m2)))
+          (local.set $l (i16x8.extend_high_i8x16_u (local.get $hi0)))
+          (v128.store offset=160 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m2)))
+          (v128.store offset=176 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m2)))
+          (local.set $l (i16x8.extend_low_i8x16_u (local.get $hi1)))
+          (v128.store offset=192 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m2)))
+          (v128.store offset=208 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m2)))
+          (local.set $l (i16x8.extend_high_i8x16_u (local.get $hi1)))
+          (v128.store offset=224 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $l)))) (local.get $m2)))
+          (v128.store offset=240 (local.get $y) (f32x4.sub (f32x4.mul (local.get $d2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $l)))) (local.get $m2)))
+          (local.set $q (i32.add (local.get $q) (i32.const 32)))
+          (local.set $y (i32.add (local.get $y) (i32.const 256)))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br_if $sub (i32.lt_u (local.get $j) (i32.const 8))))
+        (local.set $w (i32.add (local.get $w) (select (i32.const 176) (i32.const 144) (local.get $five))))
+        (br $sb))))
+
+  ;; One row of q6_K to f32 (ggml dequantize_row_q6_K): ql[128], qh[64], scales[16] (i8), f16 d.
+  ;; Per half of 128 values and 16 columns l at a time: q1 = ql[l] low nibble | qh bits 0-1,
+  ;; q2 = ql[l+32] low | bits 2-3, q3 = ql[l] high | bits 4-5, q4 = ql[l+32] high | bits 6-7, each
+  ;; minus 32, at values l, l+32, l+64, l+96, times d · scale of its 16 values.
+  (func $dequant_q6_k (param $w i32) (param $y i32) (param $k i32)
+    (local $end i32) (local $d f32) (local $half i32) (local $ql i32) (local $qh i32) (local $sc i32)
+    (local $c i32) (local $a v128) (local $b v128) (local $h v128) (local $q v128) (local $l v128) (local $sv v128)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (loop $sb
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (local.set $d (call $f16 (i32.load16_u offset=208 (local.get $w))))
+        (local.set $ql (local.get $w))
+        (local.set $qh (i32.add (local.get $w) (i32.const 128)))
+        (local.set $sc (i32.add (local.get $w) (i32.const 192)))
+        (local.set $half (i32.const 0))
+        (loop $halves
+          (local.set $c (i32.const 0))
+          (loop $cols
+            (local.set $a (v128.load (local.get $ql)))
+            (local.set $b (v128.load offset=32 (local.get $ql)))
+            (local.set $h (v128.load (local.get $qh)))
+            (local.set $q (i8x16.sub (v128.or (v128.and (local.get $a) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.and (i8x16.shl (local.get $h) (i32.const 4)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $sv (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_s (i32.load8_s offset=0 (local.get $sc))))))
+          (local.set $l (i16x8.extend_low_i8x16_s (local.get $q)))
+          (v128.store offset=0 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=16 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+          (local.set $l (i16x8.extend_high_i8x16_s (local.get $q)))
+          (v128.store offset=32 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=48 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+            (local.set $q (i8x16.sub (v128.or (v128.and (local.get $b) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.and (i8x16.shl (local.get $h) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $sv (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_s (i32.load8_s offset=2 (local.get $sc))))))
+          (local.set $l (i16x8.extend_low_i8x16_s (local.get $q)))
+          (v128.store offset=128 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=144 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+          (local.set $l (i16x8.extend_high_i8x16_s (local.get $q)))
+          (v128.store offset=160 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=176 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+            (local.set $q (i8x16.sub (v128.or (i8x16.shr_u (local.get $a) (i32.const 4)) (v128.and (local.get $h) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $sv (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_s (i32.load8_s offset=4 (local.get $sc))))))
+          (local.set $l (i16x8.extend_low_i8x16_s (local.get $q)))
+          (v128.store offset=256 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=272 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+          (local.set $l (i16x8.extend_high_i8x16_s (local.get $q)))
+          (v128.store offset=288 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=304 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+            (local.set $q (i8x16.sub (v128.or (i8x16.shr_u (local.get $b) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $h) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $sv (f32x4.splat (f32.mul (local.get $d) (f32.convert_i32_s (i32.load8_s offset=6 (local.get $sc))))))
+          (local.set $l (i16x8.extend_low_i8x16_s (local.get $q)))
+          (v128.store offset=384 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=400 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+          (local.set $l (i16x8.extend_high_i8x16_s (local.get $q)))
+          (v128.store offset=416 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $l)))))
+          (v128.store offset=432 (local.get $y) (f32x4.mul (local.get $sv) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $l)))))
+            (local.set $ql (i32.add (local.get $ql) (i32.const 16)))
+            (local.set $qh (i32.add (local.get $qh) (i32.const 16)))
+            (local.set $sc (i32.add (local.get $sc) (i32.const 1)))
+            (local.set $y (i32.add (local.get $y) (i32.const 64)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $cols (i32.lt_u (local.get $c) (i32.const 2))))
+          ;; past both 16-column chunks: on to the next half
+          (local.set $y (i32.add (local.get $y) (i32.const 384)))
+          (local.set $ql (i32.add (local.get $ql) (i32.const 32)))
+          (local.set $sc (i32.add (local.get $sc) (i32.const 6)))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+        (local.set $w (i32.add (local.get $w) (i32.const 210)))
+        (br $sb))))
+
+  ;; One row of any dtype to f32 at $y (used for K-quants and for tests of the decoders).
+  (func $dequant_row (export "dequant_row") (param $t i32) (param $w i32) (param $y i32) (param $k i32)
+    (local $i i32)
+    (block $q6 (block $q45 (block $other
+      (br_table $other $other $other $other $other $q45 $q45 $q6 (local.get $t)))
+      ;; f32/f16/bf16/q8_0/q4_0: a dot with one-hot vectors would be silly; rows of those types
+      ;; are decoded in TypeScript (rows.ts) and never reach here.
+      (unreachable))
+      (call $dequant_q45_k (local.get $w) (local.get $y) (local.get $k) (i32.eq (local.get $t) (i32.const 6)))
+      (return))
+    (call $dequant_q6_k (local.get $w) (local.get $y) (local.get $k)))
+
+  ;; f32 x times a row of f32 / f16 / bf16 (q8_0 and q4_0 go through matmul_q)
+  (func $dot (param $t i32) (param $w i32) (param $x i32) (param $k i32) (result f32)
+    (if (i32.eqz (local.get $t)) (then (return (call $dot_f32 (local.get $w) (local.get $x) (local.get $k)))))
+    (call $dot_half (local.get $w) (local.get $x) (local.get $k) (i32.eq (local.get $t) (i32.const 2))))
+
+  ;; ---------------------------------------------------------------- matrix products
+
+  ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of W (d, k) of dtype t. K-quant rows are decoded
+  ;; once into $scratch (k floats, this thread's) and reused for every token. A row stays in L1
+  ;; while every token of the chunk reads it, so a prefill streams the weights once.
+  (func (export "matmul") (param $t i32) (param $w i32) (param $x i32) (param $out i32) (param $n i32)
+    (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $scratch i32)
+    (local $j i32) (local $tok i32) (local $row i32) (local $rb i32) (local $xb i32) (local $kq i32)
+    (local $o i32) (local $s1 f32) (local $s2 f32)
+    (local.set $rb (call $rowBytes (local.get $t) (local.get $k)))
+    (local.set $xb (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $kq (i32.ge_u (local.get $t) (i32.const 5)))
+    (local.set $j (local.get $r0))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $j) (local.get $r1)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+        (if (local.get $kq)
+          (then
+            (call $dequant_row (local.get $t) (local.get $row) (local.get $scratch) (local.get $k))
+            (local.set $row (local.get $scratch))))
+        (local.set $tok (i32.const 0))
+        ;; f32 rows (and decoded K-quant rows): tokens in pairs sharing the row's loads
+        (if (i32.or (i32.eqz (local.get $t)) (local.get $kq))
+          (then
+            (block $pairsDone
+              (loop $pairs
+                (br_if $pairsDone (i32.ge_u (i32.add (local.get $tok) (i32.const 1)) (local.get $n)))
+                (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
+                (call $dot2_f32 (local.get $row)
+                  (i32.add (local.get $x) (i32.mul (local.get $tok) (local.get $xb)))
+                  (i32.add (local.get $x) (i32.mul (i32.add (local.get $tok) (i32.const 1)) (local.get $xb)))
+                  (local.get $k))
+                (local.set $s2)
+                (local.set $s1)
+                (f32.store (local.get $o) (local.get $s1))
+                (f32.store (i32.add (local.get $o) (i32.shl (local.get $d) (i32.const 2))) (local.get $s2))
+                (local.set $tok (i32.add (local.get $tok) (i32.const 2)))
+                (br $pairs)))))
+        (block $toksDone
+          (loop $toks
+            (br_if $toksDone (i32.ge_u (local.get $tok) (local.get $n)))
+            (f32.store
+              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2)))
+              (call $dot
+                (select (i32.const 0) (local.get $t) (local.get $kq))
+                (local.get $row)
+                (i32.add (local.get $x) (i32.mul (local.get $tok) (local.get $xb)))
+                (local.get $k)))
+            (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
+            (br $toks)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------- q8_0 / q4_0 products
+
+  ;; Quantized weights are multiplied in integers (i32x4.dot_i16x8_s) against activations quantized
+  ;; per 32-value block. Exact path ($two = 1): x = d1·hi + d2·lo with hi = round(x / d1),
+  ;; d1 = amax / 32767, lo = round((x - d1·hi) / d2), d2 = d1 / 32766: 31 bits per block, as precise
+  ;; as f32 arithmetic on the dequantized weights. Fast path ($two = 0): llama.cpp's q8 activations,
+  ;; d = amax / 127, one integer dot per block. Blocks are stored as i16: 64 bytes (hi) or 128
+  ;; (hi, lo) at $xq, with f32 scales (d1 or d1, d2) at $xs.
+
+  ;; One pair of f32x4 (8 values) -> i16 at $dst (and the residual's at $dst + 64 when $two).
+  (func $quantize_pair (param $va v128) (param $vb v128) (param $id v128) (param $d v128) (param $id2 v128)
+    (param $dst i32) (param $two i32)
+    (local $qa v128) (local $qb v128)
+    (local.set $qa (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $va) (local.get $id)))))
+    (local.set $qb (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $vb) (local.get $id)))))
+    (v128.store (local.get $dst) (i16x8.narrow_i32x4_s (local.get $qa) (local.get $qb)))
+    (if (local.get $two)
+      (then
+        (v128.store offset=64 (local.get $dst)
+          (i16x8.narrow_i32x4_s
+            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+              (f32x4.sub (local.get $va) (f32x4.mul (f32x4.convert_i32x4_s (local.get $qa)) (local.get $d)))
+              (local.get $id2))))
+            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+              (f32x4.sub (local.get $vb) (f32x4.mul (f32x4.convert_i32x4_s (local.get $qb)) (local.get $d)))
+              (local.get $id2)))))))))
+
+  ;; x (count values, count % 32 == 0) -> blocks at $xq and scales at $xs, as described above.
+  (func (export "quantize_x") (param $x i32) (param $xq i32) (param $xs i32) (param $count i32) (param $two i32)
+    (local $end i32) (local $m v128) (local $amax f32) (local $d f32) (local $d2 f32)
+    (local $id v128) (local $dv v128) (local $id2 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $v4 v128) (local $v5 v128) (local $v6 v128) (local $v7 v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $b
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v0 (v128.load (local.get $x)))
+        (local.set $v1 (v128.load offset=16 (local.get $x)))
+        (local.set $v2 (v128.load offset=32 (local.get $x)))
+        (local.set $v3 (v128.load offset=48 (local.get $x)))
+        (local.set $v4 (v128.load offset=64 (local.get $x)))
+        (local.set $v5 (v128.load offset=80 (local.get $x)))
+        (local.set $v6 (v128.load offset=96 (local.get $x)))
+        (local.set $v7 (v128.load offset=112 (local.get $x)))
+        (local.set $m
+          (f32x4.max
+            (f32x4.max (f32x4.max (f32x4.abs (local.get $v0)) (f32x4.abs (local.get $v1))) (f32x4.max (f32x4.abs (local.get $v2)) (f32x4.abs (local.get $v3))))
+            (f32x4.max (f32x4.max (f32x4.abs (local.get $v4)) (f32x4.abs (local.get $v5))) (f32x4.max (f32x4.abs (local.get $v6)) (f32x4.abs (local.get $v7))))))
+        (local.set $amax
+          (f32.max
+            (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+            (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+        (local.set $d (f32.div (local.get $amax) (select (f32.const 32767) (f32.const 127) (local.get $two))))
+        (local.set $d2 (f32.div (local.get $d) (f32.const 32766)))
+        (local.set $id (f32x4.splat (select (f32.div (f32.const 1) (local.get $d)) (f32.const 0) (f32.gt (local.get $d) (f32.const 0)))))
+        (local.set $id2 (f32x4.splat (select (f32.div (f32.const 1) (local.get $d2)) (f32.const 0) (f32.gt (local.get $d2) (f32.const 0)))))
+        (local.set $dv (f32x4.splat (local.get $d)))
+        (f32.store (local.get $xs) (local.get $d))
+        (call $quantize_pair (local.get $v0) (local.get $v1) (local.get $id) (local.get $dv) (local.get $id2) (local.get $xq) (local.get $two))
+        (call $quantize_pair (local.get $v2) (local.get $v3) (local.get $id) (local.get $dv) (local.get $id2) (i32.add (local.get $xq) (i32.const 16)) (local.get $two))
+        (call $quantize_pair (local.get $v4) (local.get $v5) (local.get $id) (local.get $dv) (local.get $id2) (i32.add (local.get $xq) (i32.const 32)) (local.get $two))
+        (call $quantize_pair (local.get $v6) (local.get $v7) (local.get $id) (local.get $dv) (local.get $id2) (i32.add (local.get $xq) (i32.const 48)) (local.get $two))
+        (local.set $x (i32.add (local.get $x) (i32.const 128)))
+        (if (local.get $two)
+          (then
+            (f32.store offset=4 (local.get $xs) (local.get $d2))
+            (local.set $xq (i32.add (local.get $xq) (i32.const 128)))
+            (local.set $xs (i32.add (local.get $xs) (i32.const 8))))
+          (else
+            (local.set $xq (i32.add (local.get $xq) (i32.const 64)))
+            (local.set $xs (i32.add (local.get $xs) (i32.const 4)))))
+        (br $b))))
+
+  ;; One token's dot product with one q8_0/q4_0 row (p..end): matmul_q's single-token loops, in a
+  ;; function of their own so their registers are not shared with the two-token loops.
+  (func $row_q (param $four i32) (param $two i32) (param $p i32) (param $end i32) (param $q i32) (param $s i32) (result v128)
+    (local $acc v128) (local $v v128) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $dw f32)
+                (if (local.get $four)
+          (then
+            (if (local.get $two)
+              (then
+        (loop $q4x2s
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (br_if $q4x2s (i32.lt_u (local.get $p) (local.get $end)))))
+              (else
+        (loop $q4x1s
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (br_if $q4x1s (i32.lt_u (local.get $p) (local.get $end)))))))
+          (else
+            (if (local.get $two)
+              (then
+        (loop $q8x2s
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (br_if $q8x2s (i32.lt_u (local.get $p) (local.get $end)))))
+              (else
+        (loop $q8x1s
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (br_if $q8x1s (i32.lt_u (local.get $p) (local.get $end))))))))
+    (local.get $acc))
+
+  ;; Two tokens' dot products with one row, sharing the widened weights (prefill).
+  (func $row2_q (param $four i32) (param $two i32) (param $p i32) (param $end i32) (param $q i32) (param $s i32)
+    (param $q2 i32) (param $s2 i32) (result v128 v128)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $e0 v128) (local $e1 v128) (local $e2 v128)
+    (local $e3 v128) (local $dw f32)
+                (if (local.get $four)
+          (then
+            (if (local.get $two)
+              (then
+        (loop $q4x2p
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s2)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 128)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 8)))
+          (br_if $q4x2p (i32.lt_u (local.get $p) (local.get $end)))))
+              (else
+        (loop $q4x1p
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
+          (br_if $q4x1p (i32.lt_u (local.get $p) (local.get $end)))))))
+          (else
+            (if (local.get $two)
+              (then
+        (loop $q8x2p
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s2)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 128)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 8)))
+          (br_if $q8x2p (i32.lt_u (local.get $p) (local.get $end)))))
+              (else
+        (loop $q8x1p
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
+          (br_if $q8x1p (i32.lt_u (local.get $p) (local.get $end))))))))
+    (local.get $acc) (local.get $acc2))
+
+  ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
+  ;; quantize_x (same $two). Per block: weights widened to 4 i16x8 once, 4 (or 8) integer dots per
+  ;; token, then acc += f32(Σ) · (d_w · d_x). Tokens go in pairs sharing the widened weights (prefill);
+  ;; each token's instruction sequence is the same alone or paired, so results do not depend on n.
+  ;; The 8 loop variants (q8/q4, one/two activation levels, one/two tokens) are written out so the
+  ;; block loop has no branches. Block scales are f16 read as in $dot_half (finite).
+  (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
+    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32)
+    (local $j i32) (local $tok i32) (local $rb i32) (local $nb i32) (local $p i32) (local $q i32)
+    (local $s i32) (local $q2 i32) (local $s2 i32) (local $end i32) (local $acc v128) (local $acc2 v128)
+    (local $v v128) (local $four i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128)
+    (local $dw f32) (local $qrow i32) (local $srow i32) (local $o i32)
+    (local.set $four (i32.eq (local.get $t) (i32.const 4)))
+    (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
+    (local.set $rb (i32.mul (local.get $nb) (select (i32.const 18) (i32.const 34) (local.get $four))))
+    ;; bytes of one token's activation blocks and scales
+    (local.set $qrow (i32.mul (local.get $nb) (select (i32.const 128) (i32.const 64) (local.get $two))))
+    (local.set $srow (i32.mul (local.get $nb) (select (i32.const 8) (i32.const 4) (local.get $two))))
+    (local.set $j (local.get $r0))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $j) (local.get $r1)))
+        (local.set $tok (i32.const 0))
+        (block $toksDone
+          (loop $toks
+            (br_if $toksDone (i32.ge_u (local.get $tok) (local.get $n)))
+            (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+            (local.set $end (i32.add (local.get $p) (local.get $rb)))
+            (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
+            (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
+            (if (i32.lt_u (i32.add (local.get $tok) (i32.const 1)) (local.get $n))
+              (then
+                ;; two tokens
+                (local.set $q2 (i32.add (local.get $q) (local.get $qrow)))
+                (local.set $s2 (i32.add (local.get $s) (local.get $srow)))
+                (call $row2_q (local.get $four) (local.get $two) (local.get $p) (local.get $end)
+                  (local.get $q) (local.get $s) (local.get $q2) (local.get $s2))
+                (local.set $acc2)
+                (local.set $acc)
+                (f32.store (local.get $o) (call $hsum (local.get $acc)))
+                (f32.store (i32.add (local.get $o) (i32.shl (local.get $d) (i32.const 2))) (call $hsum (local.get $acc2)))
+                (local.set $tok (i32.add (local.get $tok) (i32.const 2))))
+              (else
+                (local.set $acc (call $row_q (local.get $four) (local.get $two) (local.get $p) (local.get $end) (local.get $q) (local.get $s)))
+                (f32.store (local.get $o) (call $hsum (local.get $acc)))
+                (local.set $tok (i32.add (local.get $tok) (i32.const 1)))))
+            (br $toks)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------- per-row operations
+
+  ;; out (n, dim) = x / sqrt(mean(x²) + eps) * w, per row.
+  (func (export "rmsnorm") (param $out i32) (param $x i32) (param $w i32) (param $eps f32) (param $n i32) (param $dim i32)
+    (local $t i32) (local $i i32) (local $xr i32) (local $or i32) (local $acc v128) (local $ss f32) (local $scale f32)
+    (local $dim4 i32) (local $sv v128)
+    (local.set $dim4 (i32.and (local.get $dim) (i32.const -4)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $t) (local.get $dim)) (i32.const 2))))
+        (local.set $or (i32.add (local.get $out) (i32.shl (i32.mul (local.get $t) (local.get $dim)) (i32.const 2))))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $vd (loop $v
+          (br_if $vd (i32.ge_u (local.get $i) (local.get $dim4)))
+          (local.set $sv (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $sv) (local.get $sv))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $v)))
+        (local.set $ss (call $hsum (local.get $acc)))
+        (block $sd (loop $s
+          (br_if $sd (i32.ge_u (local.get $i) (local.get $dim)))
+          (local.set $scale (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $ss (f32.add (local.get $ss) (f32.mul (local.get $scale) (local.get $scale))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $s)))
+        (local.set $scale
+          (f32.demote_f64 (f64.div (f64.const 1)
+            (f64.sqrt (f64.add (f64.div (f64.promote_f32 (local.get $ss)) (f64.convert_i32_u (local.get $dim))) (f64.promote_f32 (local.get $eps)))))))
+        (local.set $sv (f32x4.splat (local.get $scale)))
+        (local.set $i (i32.const 0))
+        (block $vd2 (loop $v2
+          (br_if $vd2 (i32.ge_u (local.get $i) (local.get $dim4)))
+          (v128.store (i32.add (local.get $or) (i32.shl (local.get $i) (i32.const 2)))
+            (f32x4.mul (v128.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2))))
+              (f32x4.mul (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $sv))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $v2)))
+        (block $sd2 (loop $s2
+          (br_if $sd2 (i32.ge_u (local.get $i) (local.get $dim)))
+          (f32.store (i32.add (local.get $or) (i32.shl (local.get $i) (i32.const 2)))
+            (f32.mul (f32.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2))))
+              (f32.mul (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $scale))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $s2)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $rows))))
+
+  ;; x[0..len) = softmax(x[0..len)), max-subtracted, sums in f64.
+  (func $softmax (export "softmax") (param $x i32) (param $len i32)
+    (local $i i32) (local $max f32) (local $sum f64) (local $e f64) (local $p i32)
+    (local.set $max (f32.const -inf))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $max (f32.max (local.get $max) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1)))
+    (local.set $i (i32.const 0))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $e (call $exp (f64.promote_f32 (f32.sub (f32.load (local.get $p)) (local.get $max)))))
+      (f32.store (local.get $p) (f32.demote_f64 (local.get $e)))
+      (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l2)))
+    (local.set $i (i32.const 0))
+    (block $d3 (loop $l3
+      (br_if $d3 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+      (f32.store (local.get $p) (f32.demote_f64 (f64.div (f64.promote_f32 (f32.load (local.get $p))) (local.get $sum))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l3))))
+
+  ;; gate[i] = silu(gate[i]) * up[i]
+  (func (export "swiglu") (param $gate i32) (param $up i32) (param $len i32)
+    (local $end i32) (local $g f64)
+    (local.set $end (i32.add (local.get $gate) (i32.shl (local.get $len) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $gate) (local.get $end)))
+      (local.set $g (f64.promote_f32 (f32.load (local.get $gate))))
+      (f32.store (local.get $gate)
+        (f32.demote_f64
+          (f64.mul
+            (f64.div (local.get $g) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $g)))))
+            (f64.promote_f32 (f32.load (local.get $up))))))
+      (local.set $gate (i32.add (local.get $gate) (i32.const 4)))
+      (local.set $up (i32.add (local.get $up) (i32.const 4)))
+      (br $l))))
+
+  ;; Causal attention for work items i0..i1 of (n new queries) x (nHeads heads), item = t * nHeads + h;
+  ;; query t sits at position start + t and sees positions 0..start+t. q, out (n, nHeads*hd);
+  ;; kc, vc (positions, nKvHeads*hd); att: this thread's scratch (start + n floats).
+  (func (export "attention") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
+    (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
+    (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
+    (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32) (local $vp i32)
+    (local.set $kvb (i32.shl (i32.mul (local.get $nKvHeads) (local.get $hd)) (i32.const 2)))
+    (local.set $scale (f32.demote_f64 (f64.div (f64.const 1) (f64.sqrt (f64.convert_i32_u (local.get $hd))))))
+    (local.set $hd4 (i32.and (local.get $hd) (i32.const -4)))
+    (local.set $item (local.get $i0))
+    (block $done
+      (loop $items
+        (br_if $done (i32.ge_u (local.get $item) (local.get $i1)))
+        (local.set $t (i32.div_u (local.get $item) (local.get $nHeads)))
+        (local.set $h (i32.rem_u (local.get $item) (local.get $nHeads)))
+        (local.set $len (i32.add (i32.add (local.get $start) (local.get $t)) (i32.const 1)))
+        (local.set $qo (i32.add (local.get $q) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
+        (local.set $ko (i32.shl (i32.mul (i32.div_u (local.get $h) (i32.div_u (local.get $nHeads) (local.get $nKvHeads))) (local.get $hd)) (i32.const 2)))
+        ;; scores
+        (local.set $p (i32.const 0))
+        (loop $scores
+          (f32.store (i32.add (local.get $att) (i32.shl (local.get $p) (i32.const 2)))
+            (f32.mul
+              (call $dot_f32 (local.get $qo) (i32.add (local.get $kc) (i32.add (i32.mul (local.get $p) (local.get $kvb)) (local.get $ko))) (local.get $hd))
+              (local.get $scale)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $scores (i32.lt_u (local.get $p) (local.get $len))))
+        (call $softmax (local.get $att) (local.get $len))
+        ;; out = Σ_p att[p] v[p]
+        (local.set $o (i32.add (local.get $out) (i32.sub (local.get $qo) (local.get $q))))
+        (local.set $i (i32.const 0))
+        (block $zd (loop $z
+          (br_if $zd (i32.ge_u (local.get $i) (local.get $hd)))
+          (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $z)))
+        (local.set $p (i32.const 0))
+        (loop $vals
+          (local.set $vp (i32.add (local.get $vc) (i32.add (i32.mul (local.get $p) (local.get $kvb)) (local.get $ko))))
+          (local.set $a (f32x4.splat (f32.load (i32.add (local.get $att) (i32.shl (local.get $p) (i32.const 2))))))
+          (local.set $i (i32.const 0))
+          (block $vd (loop $v
+            (br_if $vd (i32.ge_u (local.get $i) (local.get $hd4)))
+            (v128.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))
+              (f32x4.add (v128.load (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+                (f32x4.mul (local.get $a) (v128.load (i32.add (local.get $vp) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $v)))
+          (block $sd (loop $s
+            (br_if $sd (i32.ge_u (local.get $i) (local.get $hd)))
+            (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.add (f32.load (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+                (f32.mul (f32x4.extract_lane 0 (local.get $a)) (f32.load (i32.add (local.get $vp) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $s)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $vals (i32.lt_u (local.get $p) (local.get $len))))
+        (local.set $item (i32.add (local.get $item) (i32.const 1)))
+        (br $items))))
+)

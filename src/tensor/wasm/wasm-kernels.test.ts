@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { f32ToF16, type DType } from "../dtype.js";
+import { jsKernels } from "../kernels.js";
+import { matmulReference } from "../matmul.js";
+import { decodeRow } from "../rows.js";
+import type { Tensor } from "../tensor.js";
+import { WasmArena, WasmMemoryLimitError } from "./arena.js";
+import { instantiateKernels, kernelModule } from "./module.js";
+import { WasmKernels } from "./wasm-kernels.js";
+
+const module = kernelModule();
+if (!module) throw new Error("kernels.wasm is missing: run npm run build");
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+function randomBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+const BLOCK: Record<DType, [number, number]> = {
+  f32: [1, 4],
+  f16: [1, 2],
+  bf16: [1, 2],
+  q8_0: [32, 34],
+  q4_0: [32, 18],
+  q4_k: [256, 144],
+  q5_k: [256, 176],
+  q6_k: [256, 210],
+};
+
+/** A rows × cols tensor of `dtype` with random contents (quantized blocks: random bytes, small f16 scales). */
+function randomTensor(dtype: DType, rows: number, cols: number, seed: number): Tensor {
+  const [size, bytesPer] = BLOCK[dtype];
+  const count = rows * cols;
+  let bytes: Uint8Array;
+  if (dtype === "f32") bytes = new Uint8Array(random(count, seed).buffer);
+  else if (dtype === "f16" || dtype === "bf16") {
+    const values = random(count, seed);
+    const bits = new Uint32Array(values.buffer);
+    const halves = Uint16Array.from(values, (v, i) => (dtype === "f16" ? f32ToF16(v) : bits[i] >>> 16));
+    bytes = new Uint8Array(halves.buffer);
+  } else {
+    bytes = randomBytes((count / size) * bytesPer, seed);
+    const scaleAt = dtype === "q6_k" ? [208] : dtype === "q4_k" || dtype === "q5_k" ? [0, 2] : [0];
+    for (let o = 0; o < bytes.length; o += bytesPer) {
+      for (const at of scaleAt) {
+        const h = f32ToF16(0.01 + (bytes[o + at] / 255) * 0.02);
+        bytes[o + at] = h & 0xff;
+        bytes[o + at + 1] = h >> 8;
+      }
+    }
+  }
+  return { name: "w", dtype, shape: [rows, cols], bytes };
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let scale = 0;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst / Math.max(scale, 1e-30);
+}
+
+const ALL: DType[] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q5_k", "q6_k"];
+
+for (const dtype of ALL) {
+  test(`wasm matmul ${dtype} matches the decode-then-dot reference on odd sizes, any n and thread count`, async () => {
+    const arena = new WasmArena();
+    const one = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
+    const two = new WasmKernels(arena, module, {
+      threads: 2,
+      quantizeActivations: false,
+      minParallelWork: 0,
+    });
+    await two.ready();
+    const cols = BLOCK[dtype][0] === 1 ? 37 : BLOCK[dtype][0] === 32 ? 96 : 512;
+    try {
+      for (const [rows, n] of [
+        [13, 1],
+        [7, 3],
+        [1, 5],
+        [29, 4],
+      ]) {
+        const w = randomTensor(dtype, rows, cols, rows * 7 + n);
+        const x = random(n * cols, 99 + n);
+        const ref = new Float32Array(n * rows);
+        matmulReference(ref, x, w, n);
+        const out = new Float32Array(n * rows);
+        one.matmul(out, x, w, n, new Float32Array(cols));
+        const diff = maxRelDiff(out, ref);
+        assert.ok(diff < 2e-6, `${dtype} ${rows}x${cols} n=${n}: max relative diff ${diff}`);
+        // every thread count and batch size gives the same bits as one token at a time
+        const threaded = new Float32Array(n * rows);
+        two.matmul(threaded, x, w, n, new Float32Array(cols));
+        assert.deepEqual(threaded, out);
+        const row = new Float32Array(rows);
+        one.matmul(row, x.subarray((n - 1) * cols), w, 1, new Float32Array(cols));
+        assert.deepEqual(row, out.subarray((n - 1) * rows));
+      }
+      // a worker asleep in Atomics.wait may wake after the caller took every chunk: repeat until it
+      // joins
+      const big = randomTensor(dtype, 2048, cols, 1);
+      const x = random(4 * cols, 2);
+      const [a, b] = [new Float32Array(4 * 2048), new Float32Array(4 * 2048)];
+      one.matmul(a, x, big, 4, new Float32Array(cols));
+      // (and after a stall on a busy machine the pool runs alone for a while: give it time)
+      for (let i = 0; i < 100 && two.workerChunks === 0; i++) {
+        two.matmul(b, x, big, 4, new Float32Array(cols));
+        assert.deepEqual(b, a);
+        if (two.workerChunks === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.ok(two.workerChunks > 0, "the worker took part");
+    } finally {
+      two.dispose();
+    }
+  });
+}
+
+test("quantized activations (q8, as llama.cpp) stay close to the exact product and are selectable", () => {
+  const arena = new WasmArena();
+  const fast = new WasmKernels(arena, module, { threads: 1, quantizeActivations: true });
+  const exact = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
+  for (const dtype of ["q8_0", "q4_0"] as const) {
+    const w = randomTensor(dtype, 17, 160, 5);
+    const x = random(2 * 160, 6);
+    const a = new Float32Array(34);
+    const b = new Float32Array(34);
+    fast.matmul(a, x, w, 2, new Float32Array(160));
+    exact.matmul(b, x, w, 2, new Float32Array(160));
+    const diff = maxRelDiff(a, b);
+    assert.ok(diff > 0 && diff < 0.02, `${dtype}: relative diff ${diff}`);
+  }
+});
+
+test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels on odd sizes", () => {
+  const k = new WasmKernels(new WasmArena(), module, { threads: 1, quantizeActivations: false });
+  const dim = 37;
+  const x = random(3 * dim, 1);
+  const w = random(dim, 2);
+  const [a, b] = [new Float32Array(3 * dim), new Float32Array(3 * dim)];
+  k.rmsnorm(a, x, w, 1e-5, 3, dim);
+  jsKernels.rmsnorm(b, x, w, 1e-5, 3, dim);
+  assert.ok(maxRelDiff(a, b) < 1e-6, "rmsnorm");
+  const s1 = random(41, 3).map((v) => v * 20);
+  const s2 = s1.slice();
+  k.softmaxInPlace(s1, 41);
+  jsKernels.softmaxInPlace(s2, 41);
+  assert.ok(maxRelDiff(s1, s2) < 1e-6, "softmax");
+  const g1 = random(23, 4).map((v) => v * 8);
+  const g2 = g1.slice();
+  const up = random(23, 5);
+  k.swiglu(g1, up, 23);
+  jsKernels.swiglu(g2, up, 23);
+  assert.ok(maxRelDiff(g1, g2) < 1e-6, "swiglu");
+  for (const [nHeads, nKvHeads, hd, start, n] of [
+    [3, 3, 6, 0, 1],
+    [4, 2, 10, 5, 3],
+    [6, 1, 7, 2, 2],
+  ]) {
+    const positions = start + n;
+    const q = random(n * nHeads * hd, 6);
+    const kc = random(positions * nKvHeads * hd, 7);
+    const vc = random(positions * nKvHeads * hd, 8);
+    const [o1, o2] = [new Float32Array(n * nHeads * hd), new Float32Array(n * nHeads * hd)];
+    k.attention(o1, q, kc, vc, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+    jsKernels.attention(o2, q, kc, vc, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+    assert.ok(maxRelDiff(o1, o2) < 1e-6, `attention ${nHeads}/${nKvHeads} hd ${hd}`);
+  }
+});
+
+test("wasm K-quant row decoders give the same bits as the TypeScript decoders", () => {
+  const arena = new WasmArena();
+  const e = instantiateKernels(module, arena.memory);
+  for (const [dtype, id] of [
+    ["q4_k", 5],
+    ["q5_k", 6],
+    ["q6_k", 7],
+  ] as const) {
+    const t = randomTensor(dtype, 2, 512, id);
+    const wp = arena.alloc(t.bytes.byteLength);
+    arena.bytes(wp, t.bytes.byteLength).set(t.bytes);
+    const yp = arena.alloc(512 * 4);
+    e.dequant_row(id, wp + t.bytes.byteLength / 2, yp, 512);
+    const expected = new Float32Array(512);
+    decodeRow(expected, t, 1);
+    assert.deepEqual(arena.f32(yp, 512), expected, dtype);
+  }
+});
+
+test("the arena reuses freed blocks and names the 4 GiB limit", () => {
+  const arena = new WasmArena();
+  const a = arena.alloc(1000);
+  const b = arena.alloc(1000);
+  arena.free(a);
+  assert.equal(arena.alloc(500), a);
+  arena.free(b);
+  assert.throws(
+    () => arena.alloc(5 * 2 ** 30),
+    (e: unknown) => e instanceof WasmMemoryLimitError && /4 GiB/.test(e.message) && /kernels/.test(e.message),
+  );
+});

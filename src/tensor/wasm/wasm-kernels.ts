@@ -1,0 +1,274 @@
+import type { DType } from "../dtype.js";
+import type { Kernels } from "../kernels.js";
+import { geluNew, layernorm, rope, ropeTables, addBias, addInPlace } from "../ops.js";
+import { decodeRow, rowLength } from "../rows.js";
+import type { Tensor } from "../tensor.js";
+import type { WasmArena } from "./arena.js";
+import { instantiateKernels, type KernelExports } from "./module.js";
+import {
+  ARGS,
+  CONTROL_INTS,
+  OP,
+  OP_ATTENTION,
+  OP_MATMUL,
+  OP_MATMUL_Q,
+  runChunk,
+  SCRATCH,
+  STRIDE,
+} from "./pool-ops.js";
+import { ThreadPool } from "./thread-pool.js";
+
+/** dtype ids of kernels.wat. */
+export const DTYPE_IDS: Readonly<Record<DType, number>> = {
+  f32: 0,
+  f16: 1,
+  bf16: 2,
+  q8_0: 3,
+  q4_0: 4,
+  q4_k: 5,
+  q5_k: 6,
+  q6_k: 7,
+};
+
+/** Below this many multiply-adds (~15 µs of work) an operation runs on the calling thread alone: waking a sleeping worker takes ~50 µs. */
+const PARALLEL_MIN_WORK = 1 << 18;
+/** Chunks per thread: small enough to balance when another process holds a core. */
+const CHUNKS_PER_THREAD = 8;
+
+export interface WasmKernelOptions {
+  /** Threads sharing the row loops, the caller included (1 = no workers). */
+  threads: number;
+  /**
+   * Q8_0/Q4_0 products on activations quantized to 8 bits per 32-block, as llama.cpp does:
+   * faster, but only within ~0.04 log-prob of the exact path.
+   */
+  quantizeActivations: boolean;
+  /** Multiply-adds below which an operation stays on the calling thread (tests set 0). */
+  minParallelWork?: number;
+}
+
+/**
+ * Kernels over an arena's WebAssembly memory. Arrays from alloc() and tensors loaded into the
+ * arena are used in place; anything else is copied into a staging buffer per call (correct, slower),
+ * and weights outside the arena are copied in once. Operations cheap next to the products
+ * (embedding rows, RoPE, LayerNorm, biases) stay in TypeScript, on the same buffers.
+ */
+export class WasmKernels implements Kernels {
+  readonly name = "wasm-simd128";
+  readonly threads: number;
+  private readonly e: KernelExports;
+  private readonly pool: ThreadPool | undefined;
+  private readonly control: Int32Array;
+  /** The control block's argument slots (a view made once: the hot path allocates nothing). */
+  private readonly args: Int32Array;
+  private readonly copies = new WeakMap<Uint8Array, number>();
+  private readonly staging: Array<{ ptr: number; bytes: number }> = [];
+  private q8 = { ptr: 0, bytes: 0 };
+  private readonly quantize: boolean;
+  private readonly minParallelWork: number;
+
+  constructor(
+    readonly arena: WasmArena,
+    module: WebAssembly.Module,
+    options: WasmKernelOptions,
+  ) {
+    this.e = instantiateKernels(module, arena.memory);
+    this.threads = options.threads;
+    this.quantize = options.quantizeActivations;
+    this.minParallelWork = options.minParallelWork ?? PARALLEL_MIN_WORK;
+    this.pool = options.threads > 1 ? new ThreadPool(this.e, arena, module, options.threads) : undefined;
+    this.control = this.pool
+      ? this.pool.controlBlock
+      : new Int32Array(arena.memory.buffer, arena.alloc(CONTROL_INTS * 4), CONTROL_INTS).fill(0);
+    this.args = this.control.subarray(ARGS);
+  }
+
+  alloc(length: number): Float32Array {
+    return this.arena.allocF32(length);
+  }
+
+  free(buffer: Float32Array): void {
+    if (this.arena.owns(buffer)) this.arena.free(buffer.byteOffset);
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
+  }
+
+  /** Resolves when the worker threads are up (immediately with one thread). */
+  async ready(): Promise<void> {
+    await this.pool?.ready;
+  }
+
+  /** Chunks of work the worker threads have run (0 with one thread). */
+  get workerChunks(): number {
+    return this.pool?.workerChunks ?? 0;
+  }
+
+  matmul = (out: Float32Array, x: Float32Array, w: Tensor, n: number, _scratch: Float32Array): void => {
+    const d = w.shape[0];
+    const k = rowLength(w);
+    const t = DTYPE_IDS[w.dtype];
+    const wp = this.weightPtr(w);
+    const xp = this.input(x, n * k, 0);
+    const op = this.outputPtr(out, n * d, 1);
+    const a = this.args;
+    if (w.dtype === "q8_0" || w.dtype === "q4_0") {
+      const two = this.quantize ? 0 : 1;
+      const blocks = (n * k) / 32;
+      const xq = this.q8Buffer(blocks * (two ? 136 : 68));
+      const xs = xq + blocks * (two ? 128 : 64);
+      this.e.quantize_x(xp, xq, xs, n * k, two);
+      a[0] = t;
+      a[1] = wp;
+      a[2] = xq;
+      a[3] = xs;
+      a[4] = op;
+      a[5] = n;
+      a[6] = d;
+      a[7] = k;
+      a[8] = two;
+      this.run(OP_MATMUL_Q, d, n * d * k);
+    } else {
+      if (t >= DTYPE_IDS.q4_k) this.threadScratch(k * 4);
+      a[0] = t;
+      a[1] = wp;
+      a[2] = xp;
+      a[3] = op;
+      a[4] = n;
+      a[5] = d;
+      a[6] = k;
+      this.run(OP_MATMUL, d, n * d * k);
+    }
+    this.copyBack(out, op, n * d);
+  };
+
+  attention = (
+    out: Float32Array,
+    q: Float32Array,
+    kCache: Float32Array,
+    vCache: Float32Array,
+    _att: Float32Array,
+    start: number,
+    n: number,
+    nHeads: number,
+    nKvHeads: number,
+    hd: number,
+  ): void => {
+    const positions = start + n;
+    const kvLength = positions * nKvHeads * hd;
+    const a = this.args;
+    a[0] = this.outputPtr(out, n * nHeads * hd, 0);
+    a[1] = this.input(q, n * nHeads * hd, 1);
+    a[2] = this.input(kCache, kvLength, 2);
+    a[3] = this.input(vCache, kvLength, 3);
+    a[4] = start;
+    a[5] = n;
+    a[6] = nHeads;
+    a[7] = nKvHeads;
+    a[8] = hd;
+    this.threadScratch(positions * 4);
+    this.run(OP_ATTENTION, n * nHeads, n * nHeads * positions * hd * 2);
+    this.copyBack(out, a[0], n * nHeads * hd);
+  };
+
+  rmsnorm = (
+    out: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    eps: number,
+    n: number,
+    dim: number,
+  ): void => {
+    const op = this.outputPtr(out, n * dim, 0);
+    this.e.rmsnorm(op, this.input(x, n * dim, 1), this.input(w, dim, 2), eps, n, dim);
+    this.copyBack(out, op, n * dim);
+  };
+
+  softmaxInPlace = (x: Float32Array, len: number): void => {
+    const p = this.input(x, len, 0);
+    this.e.softmax(p, len);
+    this.copyBack(x, p, len);
+  };
+
+  swiglu = (gate: Float32Array, up: Float32Array, len: number): void => {
+    const g = this.input(gate, len, 0);
+    this.e.swiglu(g, this.input(up, len, 1), len);
+    this.copyBack(gate, g, len);
+  };
+
+  decodeRow = decodeRow;
+  layernorm = layernorm;
+  rope = rope;
+  ropeTables = ropeTables;
+  geluNew = geluNew;
+  addInPlace = addInPlace;
+  addBias = addBias;
+
+  /** Runs `op` over `total` rows: on every thread when the work is worth a dispatch. */
+  private run(op: number, total: number, work: number): void {
+    if (this.pool && work >= this.minParallelWork && total > 1 && this.pool.available) {
+      const chunk = Math.max(1, Math.ceil(total / (this.threads * CHUNKS_PER_THREAD)));
+      this.pool.run(op, total, chunk);
+    } else {
+      this.control[OP] = op;
+      runChunk(this.e, this.control, 0, 0, total);
+    }
+  }
+
+  /** Makes every thread's scratch at least `bytes` long. */
+  private threadScratch(bytes: number): void {
+    const c = this.control;
+    if (c[STRIDE] >= bytes) return;
+    if (c[SCRATCH]) this.arena.free(c[SCRATCH]);
+    const stride = Math.ceil((bytes * 1.5) / 64) * 64;
+    c[SCRATCH] = this.arena.alloc(stride * this.threads);
+    c[STRIDE] = stride;
+  }
+
+  /** The quantized-activation buffer, at least `bytes` long. */
+  private q8Buffer(bytes: number): number {
+    if (this.q8.bytes < bytes) {
+      if (this.q8.ptr) this.arena.free(this.q8.ptr);
+      this.q8 = { ptr: this.arena.alloc(bytes * 2), bytes: bytes * 2 };
+    }
+    return this.q8.ptr;
+  }
+
+  private weightPtr(w: Tensor): number {
+    if (this.arena.owns(w.bytes)) return w.bytes.byteOffset;
+    let ptr = this.copies.get(w.bytes);
+    if (ptr === undefined) {
+      ptr = this.arena.alloc(w.bytes.byteLength);
+      this.arena.bytes(ptr, w.bytes.byteLength).set(w.bytes);
+      this.copies.set(w.bytes, ptr);
+    }
+    return ptr;
+  }
+
+  /** Address of `x`'s first `length` floats: in place, or copied into staging slot `slot`. */
+  private input(x: Float32Array, length: number, slot: number): number {
+    if (this.arena.owns(x)) return x.byteOffset;
+    const ptr = this.stagingPtr(slot, length * 4);
+    this.arena.f32(ptr, length).set(x.subarray(0, length));
+    return ptr;
+  }
+
+  /** Address to write `length` floats of `out` to: in place, or a staging slot copied back by copyBack. */
+  private outputPtr(out: Float32Array, length: number, slot: number): number {
+    return this.arena.owns(out) ? out.byteOffset : this.stagingPtr(slot, length * 4);
+  }
+
+  private copyBack(out: Float32Array, ptr: number, length: number): void {
+    if (!this.arena.owns(out)) out.set(this.arena.f32(ptr, length));
+  }
+
+  private stagingPtr(slot: number, bytes: number): number {
+    const s = this.staging[slot];
+    if (s && s.bytes >= bytes) return s.ptr;
+    if (s) this.arena.free(s.ptr);
+    const ptr = this.arena.alloc(bytes);
+    this.staging[slot] = { ptr, bytes };
+    return ptr;
+  }
+}
