@@ -3,6 +3,16 @@
  * every decoding strategy, seeing each step. Names here are a contract (DESIGN.md §3).
  */
 export { loadModel, type Model, type ModelInfo, type LoadModelOptions } from "./load-model.js";
+export { DEFAULT_MODEL_DIR, loadDefaultModel } from "./default-model.js";
+export {
+  train,
+  TRAIN_DEFAULTS,
+  type TrainOptions,
+  type TrainRun,
+  type TrainProgress,
+  type TrainResult,
+} from "./train/train.js";
+export { CorpusError, CheckpointError, OutputExistsError } from "./train/errors.js";
 export { loadTokenizer } from "./tokenizers/load-tokenizer.js";
 export { StreamingDecoder } from "./tokenizers/streaming-decoder.js";
 export type { Tokenizer } from "./tokenizers/types.js";

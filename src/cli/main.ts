@@ -22,6 +22,11 @@ import { runInspect } from "./inspect.js";
 import { modelFromFlags, promptOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 import { runScore } from "./score.js";
+import { runTrain, TRAIN_HELP } from "./train.js";
+import { PULL_HELP, runPull } from "./pull.js";
+import { runServe, SERVE_HELP } from "./serve.js";
+import { PLAYGROUND_HELP, runPlayground } from "./playground.js";
+import { BENCH_FLAGS, BENCH_HELP, runBench } from "./bench.js";
 
 /** The command line: thin edges over the library; errors become one clear line and exit code 1. */
 
@@ -42,10 +47,16 @@ Usage:
                     [--strategies SPECS] [--samples N] [-n N] [--seed S] [--json]
   nextoken score --model PATH [--json] "text"       per-token log-probabilities, surprisal, perplexity
   nextoken info --model PATH [--json]               describe a checkpoint
+  nextoken serve --model PATH [--port N]            an OpenAI-compatible HTTP server
+  nextoken playground [--model PATH] [--port N]     the web playground (see the README)
+  nextoken pull ORG/NAME[@REV][:QUANT]              download a model from the Hugging Face Hub
+  nextoken train --corpus FILE... --out DIR [flags] train a small model on text (see below)
+  nextoken bench [--models LIST] [--types LIST]     speed of random-weight models (see below)
   nextoken help                                     this text
 
 Model:
-  -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin
+  -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin (default: the built-in model)
+      (or ORG/NAME[@REVISION][:QUANT] on the Hugging Face Hub)
       --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
       --threads N       worker threads
 
@@ -57,6 +68,16 @@ Output:
 ${GENERATION_HELP}
 
 ${COMPARE_HELP}
+
+${SERVE_HELP}
+
+${PLAYGROUND_HELP}
+
+${PULL_HELP}
+
+${BENCH_HELP}
+
+${TRAIN_HELP}
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -140,6 +161,20 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parseFlags(rest, { ...MODEL_FLAGS, json: { type: "boolean" } });
       if (values.help) return help();
       printInfo(await modelFromFlags(values), stdout, values.json === true);
+      return 0;
+    }
+    case "playground":
+      return runPlayground(rest, stdout, stderr);
+    case "serve":
+      return runServe(rest, stdout, stderr);
+    case "pull":
+      return runPull(rest, stdout, stderr);
+    case "train":
+      return runTrain(rest, stdout, stderr);
+    case "bench": {
+      const { values } = parseFlags(rest, BENCH_FLAGS);
+      if (values.help) return help();
+      await runBench(values, process.argv[1], stdout);
       return 0;
     }
     case "--version":

@@ -1,12 +1,13 @@
+import { defaultModelDir } from "../default-model.js";
 import { InvalidOptionError } from "../errors.js";
 import { progressReporter } from "../hub/progress.js";
 import { resolveModelSource } from "../hub/resolve-model.js";
 import { loadModel, type Model } from "../load-model.js";
 import type { FlagValues } from "./flags.js";
 
-/** Loads the model named by --model (and --tokenizer, --threads). */
+/** Loads the model named by --model (and --tokenizer, --threads); without --model, the built-in one. */
 export async function modelFromFlags(values: FlagValues): Promise<Model> {
-  const source = values.model;
+  const source = values.model ?? defaultModelDir();
   if (typeof source !== "string") {
     throw new InvalidOptionError(
       "--model",

@@ -1,0 +1,125 @@
+// Trains the built-in default model into models/default/: the King James Bible (public domain), from
+// Debian's bible-kjv package, through `nextoken train`. Run with `npm run train:default` after a build.
+// Re-running continues an unfinished run (--resume) and otherwise starts over (--force).
+// Options are fixed here so the model can be reproduced; see models/default/README.md for the result.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const OUT = "models/default";
+const SIZES = {
+  layers: 4,
+  dim: 128,
+  heads: 4,
+  context: 128,
+  vocab: 2048,
+  batch: 8,
+  steps: 500,
+  lr: 0.003,
+  warmup: 30,
+  seed: 1,
+  "eval-every": 25,
+  "eval-windows": 16,
+  "checkpoint-every": 50,
+};
+const EXTEND_TO_STEPS = 680;
+const threads = process.env.THREADS ?? "2";
+const KJV_NOTE = `The King James Version of the Bible (1611; the text of Debian's \`bible-kjv\` package 4.38,
+dumped with its \`bible\` command): verse text one verse per line, verse numbers removed, chapter
+headings ("Genesis 1") kept. **Public domain**: Debian's copyright file for the package states that
+"the copyright for the King James Version text of the Bible is expired". (The package's software is
+GPL-2+; only its text is used here.)`;
+
+function which(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+}
+
+if (!which("bible")) {
+  console.error(
+    "the `bible` command is missing: installing Debian's bible-kjv package (apt-get install -y bible-kjv)",
+  );
+  const apt = spawnSync("apt-get", ["install", "-y", "bible-kjv"], { stdio: "inherit" });
+  if (apt.status !== 0) {
+    console.error(
+      "could not install bible-kjv; install it (as root: apt-get install -y bible-kjv) and run again",
+    );
+    process.exit(1);
+  }
+}
+
+// `bible -l10000` prints every verse on one line as "  N text" under "Book N" chapter headings
+const raw = execFileSync("bible", ["-l10000", "Gen1:1-Rev22:21"], { encoding: "utf8", maxBuffer: 64 << 20 });
+const lines = [];
+for (const line of raw.split("\n")) {
+  const verse = /^\s+\d+ (.*)$/.exec(line);
+  if (verse) lines.push(verse[1].trim());
+  else if (line.trim() !== "") lines.push("", line.trim(), "");
+}
+const text =
+  lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim() + "\n";
+const dir = mkdtempSync(join(tmpdir(), "nextoken-kjv-"));
+const corpus = join(dir, "kjv.txt");
+writeFileSync(corpus, text);
+console.error(`corpus: ${corpus} (${Buffer.byteLength(text)} bytes)`);
+
+// Two phases, each reproducible bit for bit: SIZES.steps on a cosine schedule, then a resume that
+// trains on to EXTEND_TO_STEPS (the cosine stretched from there). A re-run picks up where it stopped.
+const base = ["dist/cli/main.js", "train", "--corpus", corpus, "--out", OUT, "--threads", threads];
+const saved = checkpointState(join(OUT, "checkpoint.safetensors"));
+if (!saved) {
+  const fresh = [
+    "--force",
+    ...Object.entries(SIZES).flatMap(([flag, value]) => [`--${flag}`, String(value)]),
+  ];
+  train([...base, ...fresh]);
+} else if (saved.step < SIZES.steps && saved.options.steps === SIZES.steps) {
+  train([...base, "--resume"]);
+}
+train([...base, "--resume", "--steps", String(EXTEND_TO_STEPS)]);
+rmSync(dir, { recursive: true, force: true });
+addToCard();
+// the package ships the model, not the optimizer state (3× its size)
+if (!process.argv.includes("--keep-checkpoint")) rmSync(join(OUT, "checkpoint.safetensors"), { force: true });
+
+/** The card's corpus section names the source and licence; samples show what the model writes. */
+function addToCard() {
+  const cardPath = join(OUT, "README.md");
+  let card = readFileSync(cardPath, "utf8");
+  card = card.replace(/- `kjv\.txt`/, KJV_NOTE);
+  const samples = [];
+  for (const prompt of ["In the beginning", "And Jesus said"]) {
+    for (const [label, flags] of [
+      ["greedy", ["--temperature", "0"]],
+      ["sampled (generation_config.json defaults, seed 1)", ["--seed", "1"]],
+    ]) {
+      const out = execFileSync(
+        process.execPath,
+        ["dist/cli/main.js", "generate", "--model", OUT, "-n", "60", ...flags, prompt],
+        { encoding: "utf8" },
+      );
+      samples.push(`${label}, \`${prompt}\`:\n\n> ${out.trim().replace(/\n/g, "\n> ")}\n`);
+    }
+  }
+  card = card.replace(/\n## Samples[\s\S]*?(?=\n## Use)/, "");
+  card = card.replace("\n## Use", `\n## Samples\n\n${samples.join("\n")}\n## Use`);
+  const temp = `${cardPath}.tmp`;
+  writeFileSync(temp, card);
+  renameSync(temp, cardPath);
+}
+
+function train(args) {
+  const run = spawnSync(process.execPath, args, { stdio: "inherit" });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+
+/** The JSON state in a checkpoint's safetensors metadata (step, options), or undefined without one. */
+function checkpointState(path) {
+  if (!existsSync(path)) return undefined;
+  const bytes = readFileSync(path);
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString("utf8"));
+  return JSON.parse(header.__metadata__.state);
+}

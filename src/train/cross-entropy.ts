@@ -1,0 +1,49 @@
+import type { Floats } from "./matmul.js";
+
+/**
+ * Next-token cross-entropy under teacher forcing: row t of logits (n, V) predicts targets[t], the
+ * true next token, whatever the model would have generated.
+ */
+
+/**
+ * Returns the summed loss Σ_t (logsumexp(logits[t]) - logits[t][targets[t]]) in nats and writes
+ * dlogits = (softmax(logits) - onehot(targets)) * gradScale (gradScale = 1/n for a mean).
+ * dlogits may be logits itself (the gradient overwrites it in place).
+ */
+export function crossEntropy(
+  dlogits: Floats,
+  logits: Floats,
+  targets: ArrayLike<number>,
+  n: number,
+  V: number,
+  gradScale: number,
+): number {
+  let loss = 0;
+  for (let t = 0; t < n; t++) {
+    const o = t * V;
+    let max = -Infinity;
+    for (let i = 0; i < V; i++) if (logits[o + i] > max) max = logits[o + i];
+    let sum = 0;
+    for (let i = 0; i < V; i++) sum += Math.exp(logits[o + i] - max);
+    const logZ = max + Math.log(sum);
+    const target = targets[t];
+    loss += logZ - logits[o + target];
+    for (let i = 0; i < V; i++) dlogits[o + i] = Math.exp(logits[o + i] - logZ) * gradScale;
+    dlogits[o + target] -= gradScale;
+  }
+  return loss;
+}
+
+/** The summed loss only (validation): no gradient, logits untouched. */
+export function crossEntropyLoss(logits: Floats, targets: ArrayLike<number>, n: number, V: number): number {
+  let loss = 0;
+  for (let t = 0; t < n; t++) {
+    const o = t * V;
+    let max = -Infinity;
+    for (let i = 0; i < V; i++) if (logits[o + i] > max) max = logits[o + i];
+    let sum = 0;
+    for (let i = 0; i < V; i++) sum += Math.exp(logits[o + i] - max);
+    loss += max + Math.log(sum) - logits[o + targets[t]];
+  }
+  return loss;
+}
