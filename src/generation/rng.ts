@@ -41,6 +41,19 @@ export function randomSeed(): number {
   return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
 }
 
+/** One step of xoshiro128**: returns the output for state `s` (4 words) and advances `s` in place. */
+export function xoshiro128StarStar(s: Uint32Array): number {
+  const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+  const t = s[1] << 9;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 11);
+  return result;
+}
+
 class Xoshiro128StarStar implements Rng {
   constructor(
     readonly seed: number,
@@ -50,16 +63,7 @@ class Xoshiro128StarStar implements Rng {
   }
 
   nextUint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    return xoshiro128StarStar(this.s);
   }
 
   next(): number {

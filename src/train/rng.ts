@@ -1,3 +1,5 @@
+import { xoshiro128StarStar } from "../generation/rng.js";
+
 /**
  * The trainer's random numbers (initial weights, which windows each batch reads) from a generator
  * whose whole state is four 32-bit words, so a checkpoint can save it and a resumed run draws the
@@ -39,16 +41,7 @@ export class TrainRng {
 
   /** An integer in [0, 2^32). */
   nextUint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    return xoshiro128StarStar(this.s);
   }
 
   /** A uniform double in [0, 1). */
@@ -66,8 +59,4 @@ export class TrainRng {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
