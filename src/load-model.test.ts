@@ -31,7 +31,8 @@ const CASES: Array<{ file: string; key: string; tokenizer?: string }> = [
 ];
 
 function load(file: string, tokenizer?: string): Promise<Model> {
-  return loadModel(sharedPath("golden", "models", file), { tokenizer });
+  // the exact path: quantized activations (the default for Q8_0/Q4_0) are checked in kernel-paths.test.ts
+  return loadModel(sharedPath("golden", "models", file), { tokenizer, quantizeActivations: false });
 }
 
 for (const { file, key, tokenizer } of CASES) {

@@ -18,7 +18,7 @@ export const BENCH_FLAGS = {
   types: { type: "string" },
   threads: { type: "string" },
   kernels: { type: "string" },
-  "quantize-activations": { type: "boolean" },
+  exact: { type: "boolean" },
   prompt: { type: "string" },
   tokens: { type: "string" },
   runs: { type: "string" },
@@ -32,7 +32,7 @@ export const BENCH_HELP = `nextoken bench [flags]: speed of random-weight models
   -m, --model PATH     measure this checkpoint instead
   --threads LIST       thread counts to run, e.g. 1,2 (default 1)
   --kernels wasm|js    kernel path (default wasm)
-  --quantize-activations   q8 activations for Q8_0/Q4_0 weights (llama.cpp's fast path)
+  --exact              exact Q8_0/Q4_0 products (default: 8-bit activations, as llama.cpp)
   --prompt N           prompt tokens (default 128)    --tokens N   decoded tokens (default 64)
   --runs N             runs per model, the median is shown (default 3)
   --json               JSON instead of a table`;
@@ -58,7 +58,7 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
     throw new InvalidOptionError("--threads", values.threads, "thread counts such as 1 or 1,2");
   const base: Omit<BenchOptions, "threads"> = {
     kernels,
-    quantizeActivations: values["quantize-activations"] === true,
+    quantizeActivations: values.exact !== true,
     promptTokens: int("prompt", 128, 4096),
     decodeTokens: int("tokens", 64, 4096),
     runs: int("runs", 3, 100),
@@ -73,7 +73,7 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
     "--runs",
     String(base.runs),
     ...(kernels ? ["--kernels", kernels] : []),
-    ...(base.quantizeActivations ? ["--quantize-activations"] : []),
+    ...(base.quantizeActivations ? [] : ["--exact"]),
   ];
 
   const results: BenchResult[] = [];
@@ -119,6 +119,6 @@ function header(): string {
 }
 
 function row(r: BenchResult): string {
-  const kernels = r.kernels + (r.quantizeActivations ? " q8-act" : "");
+  const kernels = r.kernels + (r.quantizeActivations ? "" : " exact");
   return `| ${r.model} | ${r.fileMB} | ${kernels} | ${r.threads} | ${r.loadMs} | ${r.promptTokPerS} | ${r.timeToFirstTokenMs} | ${r.decodeTokPerS} | ${r.msPerToken} | ${r.peakRssMB} |`;
 }

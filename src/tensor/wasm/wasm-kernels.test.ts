@@ -144,6 +144,10 @@ test("quantized activations (q8, as llama.cpp) stay close to the exact product a
     exact.matmul(b, x, w, 2, new Float32Array(160));
     const diff = maxRelDiff(a, b);
     assert.ok(diff > 0 && diff < 0.02, `${dtype}: relative diff ${diff}`);
+    // one token at a time gives the bits of the two-token product
+    const one = new Float32Array(17);
+    fast.matmul(one, x.subarray(160), w, 1, new Float32Array(160));
+    assert.deepEqual(one, a.subarray(17));
   }
 });
 
