@@ -9,8 +9,8 @@ import {
   DEFAULT_COMPARE_TOKENS,
   DEFAULT_STRATEGIES,
   parseStrategies,
-} from "../cli/compare.js";
-import { REPETITION_NGRAM } from "../cli/metrics.js";
+} from "../inspect/compare.js";
+import { REPETITION_NGRAM } from "../inspect/metrics.js";
 import { readJsonObject } from "./body.js";
 import type { ServerContext } from "./context.js";
 import { ApiError, invalidField, toApiError } from "./errors.js";
