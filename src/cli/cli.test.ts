@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -93,4 +93,29 @@ test("bad flags and missing files give one clear line and a non-zero exit", () =
   const unknown = run(["frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
+});
+
+test("serve without --model serves the built-in model and the playground", async () => {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        const match = /on (http:\/\/127\.0\.0\.1:\d+)\/v1, playground at/.exec(err);
+        if (match) resolve(match[1]);
+      });
+      child.on("exit", () => reject(new Error(`serve exited: ${err}`)));
+    });
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ["default"],
+    );
+    assert.equal((await fetch(`${url}/`)).status, 200);
+  } finally {
+    child.kill();
+  }
 });

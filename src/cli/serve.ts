@@ -54,7 +54,9 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
       waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),
     },
   });
-  stderr.write(`nextoken: serving "${server.context.modelId}" on ${server.url}/v1 (Ctrl-C to stop)\n`);
+  stderr.write(
+    `nextoken: serving "${server.context.modelId}" on ${server.url}/v1, playground at ${server.url}/ (Ctrl-C to stop)\n`,
+  );
   if (!["127.0.0.1", "::1", "localhost"].includes(host) && apiKey === undefined) {
     stderr.write(
       `nextoken: warning: listening on ${host} without --api-key; anyone who can reach it can use it\n`,
@@ -71,6 +73,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
 function modelIdOf(values: FlagValues): string {
   if (typeof values["model-name"] === "string" && values["model-name"] !== "") return values["model-name"];
   const source = values.model;
+  if (source === undefined) return "default"; // the built-in model
   if (typeof source !== "string") throw new InvalidOptionError("--model", source, "a model path or ORG/NAME");
   if (looksLikeRepoRef(source)) return source.replace(/@.*$/, "");
   return basename(source).replace(/\.(gguf|bin)$/, "");
