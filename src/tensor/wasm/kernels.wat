@@ -885,57 +885,481 @@
           (br_if $q8x1p (i32.lt_u (local.get $p) (local.get $end))))))))
     (local.get $acc) (local.get $acc2))
 
+  ;; Four tokens' dot products with one row, sharing the widened weights (prefill): each token's
+  ;; accumulator sees exactly $row_q's sequence. Token i's blocks are at $q + i·$qrow, $s + i·$srow.
+  (func $row4_q (param $four i32) (param $two i32) (param $p i32) (param $end i32) (param $q i32) (param $s i32)
+    (param $qrow i32) (param $srow i32) (result v128 v128 v128 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $v v128) (local $e0 v128)
+    (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $dw f32)
+    (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
+    (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
+    (local.set $q2 (i32.add (local.get $q1) (local.get $qrow)))
+    (local.set $q3 (i32.add (local.get $q2) (local.get $qrow)))
+    (local.set $s1 (i32.add (local.get $s) (local.get $srow)))
+    (local.set $s2 (i32.add (local.get $s1) (local.get $srow)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $srow)))
+    (if (local.get $four)
+      (then
+        (if (local.get $two)
+          (then
+        (loop $q4x2r4
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s1)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s1)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s2)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s3)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s3)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 128)))
+          (local.set $s1 (i32.add (local.get $s1) (i32.const 8)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 128)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 8)))
+          (local.set $q3 (i32.add (local.get $q3) (i32.const 128)))
+          (local.set $s3 (i32.add (local.get $s3) (i32.const 8)))
+          (br_if $q4x2r4 (i32.lt_u (local.get $p) (local.get $end)))))
+          (else
+        (loop $q4x1r4
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $e1 (i8x16.sub (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e3 (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (v128.const i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s1)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s3)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 18)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 64)))
+          (local.set $s1 (i32.add (local.get $s1) (i32.const 4)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
+          (local.set $q3 (i32.add (local.get $q3) (i32.const 64)))
+          (local.set $s3 (i32.add (local.get $s3) (i32.const 4)))
+          (br_if $q4x1r4 (i32.lt_u (local.get $p) (local.get $end)))))))
+      (else
+        (if (local.get $two)
+          (then
+        (loop $q8x2r4
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s1)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s1)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s2)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s3)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=64 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=80 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=96 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=112 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=4 (local.get $s3)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 128)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 128)))
+          (local.set $s1 (i32.add (local.get $s1) (i32.const 8)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 128)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 8)))
+          (local.set $q3 (i32.add (local.get $q3) (i32.const 128)))
+          (local.set $s3 (i32.add (local.get $s3) (i32.const 8)))
+          (br_if $q8x2r4 (i32.lt_u (local.get $p) (local.get $end)))))
+          (else
+        (loop $q8x1r4
+          (local.set $e1 (v128.load offset=2 (local.get $p)))
+          (local.set $e3 (v128.load offset=18 (local.get $p)))
+          (local.set $e0 (i16x8.extend_low_i8x16_s (local.get $e1)))
+          (local.set $e1 (i16x8.extend_high_i8x16_s (local.get $e1)))
+          (local.set $e2 (i16x8.extend_low_i8x16_s (local.get $e3)))
+          (local.set $e3 (i16x8.extend_high_i8x16_s (local.get $e3)))
+          (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s1)))))))
+          (local.set $a2
+            (f32x4.add (local.get $a2)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s2)))))))
+          (local.set $a3
+            (f32x4.add (local.get $a3)
+              (f32x4.mul
+                (f32x4.convert_i32x4_s
+                  (i32x4.add
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
+                      (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
+                (f32x4.splat (f32.mul (local.get $dw) (f32.load offset=0 (local.get $s3)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 64)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 64)))
+          (local.set $s1 (i32.add (local.get $s1) (i32.const 4)))
+          (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+          (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
+          (local.set $q3 (i32.add (local.get $q3) (i32.const 64)))
+          (local.set $s3 (i32.add (local.get $s3) (i32.const 4)))
+          (br_if $q8x1r4 (i32.lt_u (local.get $p) (local.get $end))))))))
+    (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
+
   ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
   ;; quantize_x (same $two). Per block: weights widened to 4 i16x8 once, 4 (or 8) integer dots per
-  ;; token, then acc += f32(Σ) · (d_w · d_x). Tokens go in pairs sharing the widened weights (prefill);
-  ;; each token's instruction sequence is the same alone or paired, so results do not depend on n.
-  ;; The 8 loop variants (q8/q4, one/two activation levels, one/two tokens) are written out so the
-  ;; block loop has no branches. Block scales are f16 read as in $dot_half (finite).
+  ;; token, then acc += f32(Σ) · (d_w · d_x). A prefill goes through the rows in L2-sized tiles,
+  ;; 4 tokens per pass over a row ($row4_q, sharing the widened weights), then pairs ($row2_q),
+  ;; then one ($row_q); each token's instruction sequence is the same in all three, so results do
+  ;; not depend on n or the tiling. The loop variants (q8/q4, one/two activation levels) are
+  ;; written out so the block loop has no branches. Block scales are f16 read as in $dot_half (finite).
   (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
     (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32)
     (local $j i32) (local $tok i32) (local $rb i32) (local $nb i32) (local $p i32) (local $q i32)
     (local $s i32) (local $q2 i32) (local $s2 i32) (local $end i32) (local $acc v128) (local $acc2 v128)
-    (local $v v128) (local $four i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128)
-    (local $dw f32) (local $qrow i32) (local $srow i32) (local $o i32)
+    (local $four i32) (local $qrow i32) (local $srow i32) (local $o i32) (local $db i32)
+    (local $jt i32) (local $je i32) (local $tile i32) (local $t0 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $four (i32.eq (local.get $t) (i32.const 4)))
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
     (local.set $rb (i32.mul (local.get $nb) (select (i32.const 18) (i32.const 34) (local.get $four))))
+    (local.set $db (i32.shl (local.get $d) (i32.const 2)))
     ;; bytes of one token's activation blocks and scales
     (local.set $qrow (i32.mul (local.get $nb) (select (i32.const 128) (i32.const 64) (local.get $two))))
     (local.set $srow (i32.mul (local.get $nb) (select (i32.const 8) (i32.const 4) (local.get $two))))
-    (local.set $j (local.get $r0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $j) (local.get $r1)))
-        (local.set $tok (i32.const 0))
-        (block $toksDone
-          (loop $toks
-            (br_if $toksDone (i32.ge_u (local.get $tok) (local.get $n)))
-            (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
-            (local.set $end (i32.add (local.get $p) (local.get $rb)))
-            (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
-            (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-            (local.set $acc (v128.const i32x4 0 0 0 0))
-            (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
-            (if (i32.lt_u (i32.add (local.get $tok) (i32.const 1)) (local.get $n))
-              (then
-                ;; two tokens
-                (local.set $q2 (i32.add (local.get $q) (local.get $qrow)))
-                (local.set $s2 (i32.add (local.get $s) (local.get $srow)))
-                (call $row2_q (local.get $four) (local.get $two) (local.get $p) (local.get $end)
-                  (local.get $q) (local.get $s) (local.get $q2) (local.get $s2))
-                (local.set $acc2)
-                (local.set $acc)
-                (f32.store (local.get $o) (call $hsum (local.get $acc)))
-                (f32.store (i32.add (local.get $o) (i32.shl (local.get $d) (i32.const 2))) (call $hsum (local.get $acc2)))
-                (local.set $tok (i32.add (local.get $tok) (i32.const 2))))
-              (else
-                (local.set $acc (call $row_q (local.get $four) (local.get $two) (local.get $p) (local.get $end) (local.get $q) (local.get $s)))
-                (f32.store (local.get $o) (call $hsum (local.get $acc)))
-                (local.set $tok (i32.add (local.get $tok) (i32.const 1)))))
-            (br $toks)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $rows))))
+    (local.set $tile (i32.div_u (i32.const 131072) (local.get $rb)))
+    (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
+    (local.set $jt (local.get $r0))
+    (block $tilesDone
+      (loop $tiles
+        (br_if $tilesDone (i32.ge_u (local.get $jt) (local.get $r1)))
+        (local.set $je (i32.add (local.get $jt) (local.get $tile)))
+        (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
+        ;; groups of 4 tokens, each meeting every row of the tile
+        (local.set $t0 (i32.const 0))
+        (block $foursDone
+          (loop $fours
+            (br_if $foursDone (i32.gt_u (i32.add (local.get $t0) (i32.const 4)) (local.get $n)))
+            (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $t0) (local.get $qrow))))
+            (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $t0) (local.get $srow))))
+            (local.set $j (local.get $jt))
+            (loop $rows4
+              (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+              (call $row4_q (local.get $four) (local.get $two) (local.get $p) (i32.add (local.get $p) (local.get $rb))
+                (local.get $q) (local.get $s) (local.get $qrow) (local.get $srow))
+              (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $t0) (local.get $d)) (local.get $j)) (i32.const 2))))
+              (f32.store (local.get $o) (call $hsum (local.get $a0)))
+              (local.set $o (i32.add (local.get $o) (local.get $db)))
+              (f32.store (local.get $o) (call $hsum (local.get $a1)))
+              (local.set $o (i32.add (local.get $o) (local.get $db)))
+              (f32.store (local.get $o) (call $hsum (local.get $a2)))
+              (local.set $o (i32.add (local.get $o) (local.get $db)))
+              (f32.store (local.get $o) (call $hsum (local.get $a3)))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $rows4 (i32.lt_u (local.get $j) (local.get $je))))
+            (local.set $t0 (i32.add (local.get $t0) (i32.const 4)))
+            (br $fours)))
+        ;; the remaining tokens: pairs, then one
+        (local.set $j (local.get $jt))
+        (block $done
+          (loop $rows
+            (br_if $done (i32.ge_u (local.get $j) (local.get $je)))
+            (local.set $tok (local.get $t0))
+            (block $toksDone
+              (loop $toks
+                (br_if $toksDone (i32.ge_u (local.get $tok) (local.get $n)))
+                (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+                (local.set $end (i32.add (local.get $p) (local.get $rb)))
+                (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
+                (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
+                (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
+                (if (i32.lt_u (i32.add (local.get $tok) (i32.const 1)) (local.get $n))
+                  (then
+                    ;; two tokens
+                    (local.set $q2 (i32.add (local.get $q) (local.get $qrow)))
+                    (local.set $s2 (i32.add (local.get $s) (local.get $srow)))
+                    (call $row2_q (local.get $four) (local.get $two) (local.get $p) (local.get $end)
+                      (local.get $q) (local.get $s) (local.get $q2) (local.get $s2))
+                    (local.set $acc2)
+                    (local.set $acc)
+                    (f32.store (local.get $o) (call $hsum (local.get $acc)))
+                    (f32.store (i32.add (local.get $o) (local.get $db)) (call $hsum (local.get $acc2)))
+                    (local.set $tok (i32.add (local.get $tok) (i32.const 2))))
+                  (else
+                    (local.set $acc (call $row_q (local.get $four) (local.get $two) (local.get $p) (local.get $end) (local.get $q) (local.get $s)))
+                    (f32.store (local.get $o) (call $hsum (local.get $acc)))
+                    (local.set $tok (i32.add (local.get $tok) (i32.const 1)))))
+                (br $toks)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $rows)))
+        (local.set $jt (local.get $je))
+        (br $tiles))))
 
   ;; ---------------------------------------------------------------- per-row operations
 
@@ -1012,29 +1436,75 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l3))))
 
-  ;; gate[i] = silu(gate[i]) * up[i]
+  ;; gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + e^-gate[i]) * up[i], 4 lanes at a time in f32
+  ;; ($exp4), the tail through lane 0 of the same instructions.
   (func (export "swiglu") (param $gate i32) (param $up i32) (param $len i32)
-    (local $end i32) (local $g f64)
-    (local.set $end (i32.add (local.get $gate) (i32.shl (local.get $len) (i32.const 2))))
+    (local $end i32) (local $g v128)
+    (local.set $end (i32.add (local.get $gate) (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $gate) (local.get $end)))
-      (local.set $g (f64.promote_f32 (f32.load (local.get $gate))))
+      (local.set $g (v128.load (local.get $gate)))
+      (v128.store (local.get $gate)
+        (f32x4.mul
+          (f32x4.div (local.get $g) (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp4 (f32x4.neg (local.get $g)))))
+          (v128.load (local.get $up))))
+      (local.set $gate (i32.add (local.get $gate) (i32.const 16)))
+      (local.set $up (i32.add (local.get $up) (i32.const 16)))
+      (br $l)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $len) (i32.const 3)) (i32.const 2))))
+    (block $tdone (loop $t
+      (br_if $tdone (i32.ge_u (local.get $gate) (local.get $end)))
+      (local.set $g (f32x4.splat (f32.load (local.get $gate))))
       (f32.store (local.get $gate)
-        (f32.demote_f64
-          (f64.mul
-            (f64.div (local.get $g) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $g)))))
-            (f64.promote_f32 (f32.load (local.get $up))))))
+        (f32x4.extract_lane 0
+          (f32x4.mul
+            (f32x4.div (local.get $g) (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp4 (f32x4.neg (local.get $g)))))
+            (f32x4.splat (f32.load (local.get $up))))))
       (local.set $gate (i32.add (local.get $gate) (i32.const 4)))
       (local.set $up (i32.add (local.get $up) (i32.const 4)))
-      (br $l))))
+      (br $t))))
+
+  ;; e^x for 4 lanes (Cephes expf: x = n ln2 + r, degree-5 polynomial, ~1 ulp); below -87 the
+  ;; result flushes to 0, above 88 it stays at e^88 (finite). Each lane's bits depend only on that lane.
+  (func $exp4 (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128) (local $z v128)
+    (local.set $z (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)) (v128.const f32x4 88 88 88 88)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $p
+      (f32x4.add
+        (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
+        (v128.const f32x4 1 1 1 1)))
+    (v128.andnot
+      (f32x4.mul (local.get $p)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      (local.get $z)))
 
   ;; Causal attention for work items i0..i1 of (n new queries) x (nHeads heads), item = t * nHeads + h;
   ;; query t sits at position start + t and sees positions 0..start+t. q, out (n, nHeads*hd);
   ;; kc, vc (positions, nKvHeads*hd); att: this thread's scratch (start + n floats).
+  ;; One item is one pass with no calls per position: scores (4 lanes over hd, then a scalar tail)
+  ;; and their max, e^(s - max) 4 positions at a time ($exp4, the tail through lane 0) summed in
+  ;; 4 lanes, then Σ_p e_p v_p over 16 (then 4, then 1) columns at a time held in registers, times
+  ;; 1 / Σ e_p. An item's instruction sequence depends only on its length, so a prefill gives the
+  ;; same bits as one-token steps.
   (func (export "attention") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
     (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
     (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
-    (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32) (local $vp i32)
+    (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32)
+    (local $kp i32) (local $s f32) (local $max f32) (local $mv v128) (local $sum v128) (local $inv f32)
+    (local $len4 i32) (local $ap i32) (local $aend i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $vp i32) (local $w v128)
     (local.set $kvb (i32.shl (i32.mul (local.get $nKvHeads) (local.get $hd)) (i32.const 2)))
     (local.set $scale (f32.demote_f64 (f64.div (f64.const 1) (f64.sqrt (f64.convert_i32_u (local.get $hd))))))
     (local.set $hd4 (i32.and (local.get $hd) (i32.const -4)))
@@ -1045,47 +1515,118 @@
         (local.set $t (i32.div_u (local.get $item) (local.get $nHeads)))
         (local.set $h (i32.rem_u (local.get $item) (local.get $nHeads)))
         (local.set $len (i32.add (i32.add (local.get $start) (local.get $t)) (i32.const 1)))
+        (local.set $len4 (i32.and (local.get $len) (i32.const -4)))
         (local.set $qo (i32.add (local.get $q) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
         (local.set $ko (i32.shl (i32.mul (i32.div_u (local.get $h) (i32.div_u (local.get $nHeads) (local.get $nKvHeads))) (local.get $hd)) (i32.const 2)))
-        ;; scores
-        (local.set $p (i32.const 0))
+        ;; scores and their max
+        (local.set $max (f32.const -inf))
+        (local.set $kp (i32.add (local.get $kc) (local.get $ko)))
+        (local.set $ap (local.get $att))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
         (loop $scores
-          (f32.store (i32.add (local.get $att) (i32.shl (local.get $p) (i32.const 2)))
-            (f32.mul
-              (call $dot_f32 (local.get $qo) (i32.add (local.get $kc) (i32.add (i32.mul (local.get $p) (local.get $kvb)) (local.get $ko))) (local.get $hd))
-              (local.get $scale)))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $scores (i32.lt_u (local.get $p) (local.get $len))))
-        (call $softmax (local.get $att) (local.get $len))
-        ;; out = Σ_p att[p] v[p]
-        (local.set $o (i32.add (local.get $out) (i32.sub (local.get $qo) (local.get $q))))
-        (local.set $i (i32.const 0))
-        (block $zd (loop $z
-          (br_if $zd (i32.ge_u (local.get $i) (local.get $hd)))
-          (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32.const 0))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $z)))
-        (local.set $p (i32.const 0))
-        (loop $vals
-          (local.set $vp (i32.add (local.get $vc) (i32.add (i32.mul (local.get $p) (local.get $kvb)) (local.get $ko))))
-          (local.set $a (f32x4.splat (f32.load (i32.add (local.get $att) (i32.shl (local.get $p) (i32.const 2))))))
+          (local.set $a (v128.const i32x4 0 0 0 0))
           (local.set $i (i32.const 0))
           (block $vd (loop $v
             (br_if $vd (i32.ge_u (local.get $i) (local.get $hd4)))
-            (v128.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))
-              (f32x4.add (v128.load (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
-                (f32x4.mul (local.get $a) (v128.load (i32.add (local.get $vp) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $a
+              (f32x4.add (local.get $a)
+                (f32x4.mul
+                  (v128.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2))))
+                  (v128.load (i32.add (local.get $kp) (i32.shl (local.get $i) (i32.const 2)))))))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $v)))
-          (block $sd (loop $s
+          (local.set $s (call $hsum (local.get $a)))
+          (block $sd (loop $sl
             (br_if $sd (i32.ge_u (local.get $i) (local.get $hd)))
-            (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))
-              (f32.add (f32.load (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
-                (f32.mul (f32x4.extract_lane 0 (local.get $a)) (f32.load (i32.add (local.get $vp) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $s
+              (f32.add (local.get $s)
+                (f32.mul
+                  (f32.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2))))
+                  (f32.load (i32.add (local.get $kp) (i32.shl (local.get $i) (i32.const 2)))))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $s)))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $vals (i32.lt_u (local.get $p) (local.get $len))))
+            (br $sl)))
+          (local.set $s (f32.mul (local.get $s) (local.get $scale)))
+          (f32.store (local.get $ap) (local.get $s))
+          (local.set $max (f32.max (local.get $max) (local.get $s)))
+          (local.set $kp (i32.add (local.get $kp) (local.get $kvb)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (br_if $scores (i32.lt_u (local.get $ap) (local.get $aend))))
+        ;; e^(s - max), summed in 4 lanes, then the tail one lane at a time
+        (local.set $mv (f32x4.splat (local.get $max)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $ap (local.get $att))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len4) (i32.const 2))))
+        (block $ed (loop $e
+          (br_if $ed (i32.ge_u (local.get $ap) (local.get $aend)))
+          (local.set $a (call $exp4 (f32x4.sub (v128.load (local.get $ap)) (local.get $mv))))
+          (v128.store (local.get $ap) (local.get $a))
+          (local.set $sum (f32x4.add (local.get $sum) (local.get $a)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (br $e)))
+        (local.set $s (call $hsum (local.get $sum)))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
+        (block $etd (loop $et
+          (br_if $etd (i32.ge_u (local.get $ap) (local.get $aend)))
+          (local.set $inv (f32x4.extract_lane 0 (call $exp4 (f32x4.splat (f32.sub (f32.load (local.get $ap)) (local.get $max))))))
+          (f32.store (local.get $ap) (local.get $inv))
+          (local.set $s (f32.add (local.get $s) (local.get $inv)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (br $et)))
+        (local.set $inv (f32.div (f32.const 1) (local.get $s)))
+        (local.set $w (f32x4.splat (local.get $inv)))
+        ;; out = (Σ_p e_p v_p) / Σ e_p, 16 columns at a time in registers
+        (local.set $o (i32.add (local.get $out) (i32.sub (local.get $qo) (local.get $q))))
+        (local.set $i (i32.const 0))
+        (block $c16d (loop $c16
+          (br_if $c16d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $hd)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $c1 (v128.const i32x4 0 0 0 0))
+          (local.set $c2 (v128.const i32x4 0 0 0 0))
+          (local.set $c3 (v128.const i32x4 0 0 0 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $ap (local.get $att))
+          (loop $p16
+            (local.set $a (v128.load32_splat (local.get $ap)))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (v128.load offset=0 (local.get $vp)))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (v128.load offset=16 (local.get $vp)))))
+            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $a) (v128.load offset=32 (local.get $vp)))))
+            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $a) (v128.load offset=48 (local.get $vp)))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p16 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (local.set $p (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+          (v128.store offset=0 (local.get $p) (f32x4.mul (local.get $c0) (local.get $w)))
+          (v128.store offset=16 (local.get $p) (f32x4.mul (local.get $c1) (local.get $w)))
+          (v128.store offset=32 (local.get $p) (f32x4.mul (local.get $c2) (local.get $w)))
+          (v128.store offset=48 (local.get $p) (f32x4.mul (local.get $c3) (local.get $w)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $c16)))
+        (block $c4d (loop $c4
+          (br_if $c4d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $hd)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $ap (local.get $att))
+          (loop $p4
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load (local.get $vp)))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p4 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (v128.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32x4.mul (local.get $c0) (local.get $w)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $c4)))
+        (block $c1d (loop $c1l
+          (br_if $c1d (i32.ge_u (local.get $i) (local.get $hd)))
+          (local.set $s (f32.const 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $ap (local.get $att))
+          (loop $p1
+            (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $vp)))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p1 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32.mul (local.get $s) (local.get $inv)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $c1l)))
         (local.set $item (i32.add (local.get $item) (i32.const 1)))
         (br $items))))
 )

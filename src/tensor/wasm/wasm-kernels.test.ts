@@ -95,6 +95,8 @@ for (const dtype of ALL) {
         [7, 3],
         [1, 5],
         [29, 4],
+        [5, 9],
+        [3, 6],
       ]) {
         const w = randomTensor(dtype, rows, cols, rows * 7 + n);
         const x = random(n * cols, 99 + n);
@@ -108,9 +110,11 @@ for (const dtype of ALL) {
         const threaded = new Float32Array(n * rows);
         two.matmul(threaded, x, w, n, new Float32Array(cols));
         assert.deepEqual(threaded, out);
-        const row = new Float32Array(rows);
-        one.matmul(row, x.subarray((n - 1) * cols), w, 1, new Float32Array(cols));
-        assert.deepEqual(row, out.subarray((n - 1) * rows));
+        for (let t = 0; t < n; t++) {
+          const row = new Float32Array(rows);
+          one.matmul(row, x.subarray(t * cols, (t + 1) * cols), w, 1, new Float32Array(cols));
+          assert.deepEqual(row, out.subarray(t * rows, (t + 1) * rows), `token ${t} of ${n}`);
+        }
       }
       // a worker asleep in Atomics.wait may wake after the caller took every chunk: repeat until it
       // joins
@@ -137,17 +141,20 @@ test("quantized activations (q8, as llama.cpp) stay close to the exact product a
   const exact = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
   for (const dtype of ["q8_0", "q4_0"] as const) {
     const w = randomTensor(dtype, 17, 160, 5);
-    const x = random(2 * 160, 6);
-    const a = new Float32Array(34);
-    const b = new Float32Array(34);
-    fast.matmul(a, x, w, 2, new Float32Array(160));
-    exact.matmul(b, x, w, 2, new Float32Array(160));
+    const n = 7; // one group of 4 tokens, a pair, one alone
+    const x = random(n * 160, 6);
+    const a = new Float32Array(n * 17);
+    const b = new Float32Array(n * 17);
+    fast.matmul(a, x, w, n, new Float32Array(160));
+    exact.matmul(b, x, w, n, new Float32Array(160));
     const diff = maxRelDiff(a, b);
     assert.ok(diff > 0 && diff < 0.02, `${dtype}: relative diff ${diff}`);
-    // one token at a time gives the bits of the two-token product
-    const one = new Float32Array(17);
-    fast.matmul(one, x.subarray(160), w, 1, new Float32Array(160));
-    assert.deepEqual(one, a.subarray(17));
+    // one token at a time gives the bits of the batched product
+    for (let t = 0; t < n; t++) {
+      const one = new Float32Array(17);
+      fast.matmul(one, x.subarray(t * 160, (t + 1) * 160), w, 1, new Float32Array(160));
+      assert.deepEqual(one, a.subarray(t * 17, (t + 1) * 17), `${dtype} token ${t}`);
+    }
   }
 });
 
