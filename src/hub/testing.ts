@@ -64,8 +64,8 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     const cut = cutAfter.get(name);
     if (cut !== undefined) {
       cutAfter.delete(name);
-      res.write(body.subarray(0, cut));
-      setTimeout(() => res.socket?.destroy(), 20);
+      // cut only once the bytes are on the wire, so the client has something to resume from
+      res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.destroy(), 50));
       return;
     }
     res.end(body);
