@@ -24,55 +24,16 @@ export interface HeldSession {
   logits: Float32Array;
 }
 
-export interface Candidate {
-  id: number;
-  prob: number;
-  logprob: number;
-}
-
-export interface TokenReport {
-  token: number;
-  text: string;
-  logprob: number;
-  processedLogprob: number;
-  entropy: number;
-  rank: number;
-  alternatives: Candidate[];
-  coin?: number;
-  processedEntropy?: number;
-}
-
-export interface SequenceReport {
-  tokens: number[];
-  text: string;
-  finishReason: string;
-  logprob: number;
-  score?: number;
-  steps: TokenReport[];
-}
-
-export interface BeamNode {
-  slot: number;
-  parent: number;
-  token: number;
-  piece: string;
-  score: number;
-  normalizedScore: number;
-}
-
-export interface BeamTree {
-  numBeams: number;
-  lengthPenalty: number;
-  earlyStopping: boolean | "never";
-  steps: Array<{
-    step: number;
-    beams: BeamNode[];
-    pruned: number[];
-    finished: Array<{ tokens: number[]; text: string; score: number; parent: number }>;
-    done: boolean;
-  }>;
-  stopReason: string;
-}
+// The wire types the server writes, shared rather than restated (type-only: nothing of the server
+// reaches the bundle).
+export type { Candidate } from "../../src/generation/types.js";
+export type {
+  BeamNode,
+  BeamTree,
+  SequenceReport,
+  TokenReport,
+} from "../../src/server/playground-generate.js";
+import type { BeamTree, SequenceReport } from "../../src/server/playground-generate.js";
 
 export interface GenerateResponse {
   promptTokens: number[];
