@@ -32,6 +32,7 @@ export interface KernelExports {
     two: number,
   ): void;
   quantize_x(x: number, xq: number, xs: number, count: number, two: number): void;
+  order_q4(xq: number, xc: number, blocks: number): void;
   dequant_row(t: number, w: number, y: number, k: number): void;
   rmsnorm(out: number, x: number, w: number, eps: number, n: number, dim: number): void;
   softmax(x: number, len: number): void;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { f32ToF16, type DType } from "../dtype.js";
+import { f16ToF32, f32ToF16, type DType } from "../dtype.js";
 import { jsKernels } from "../kernels.js";
 import { matmulReference } from "../matmul.js";
 import { decodeRow } from "../rows.js";
@@ -155,6 +155,85 @@ test("quantized activations (q8, as llama.cpp) stay close to the exact product a
       fast.matmul(one, x.subarray(t * 160, (t + 1) * 160), w, 1, new Float32Array(160));
       assert.deepEqual(one, a.subarray(t * 17, (t + 1) * 17), `${dtype} token ${t}`);
     }
+  }
+});
+
+/** llama.cpp's product on 8-bit activations, in f64: Σ_b d_w · d_x · Σ w_q · round(x / d_x), d_x = amax / 127. */
+function q8ActivationReference(w: Tensor, x: Float32Array, n: number): Float64Array {
+  const [d, k] = w.shape;
+  const four = w.dtype === "q4_0";
+  const bytesPer = four ? 18 : 34;
+  const out = new Float64Array(n * d);
+  const xq = new Int32Array(32);
+  for (let t = 0; t < n; t++) {
+    for (let b = 0; b < k / 32; b++) {
+      const xb = x.subarray(t * k + b * 32, t * k + b * 32 + 32);
+      let amax = 0;
+      for (const v of xb) amax = Math.max(amax, Math.abs(v));
+      const dx = Math.fround(amax / 127);
+      const id = dx > 0 ? Math.fround(1 / dx) : 0;
+      for (let i = 0; i < 32; i++) {
+        const v = Math.fround(xb[i] * id);
+        const r = Math.round(v);
+        xq[i] = r - v === 0.5 && r % 2 !== 0 ? r - 1 : r; // round half to even, as f32x4.nearest
+      }
+      for (let j = 0; j < d; j++) {
+        const o = (j * (k / 32) + b) * bytesPer;
+        const dw = f16ToF32(w.bytes[o] | (w.bytes[o + 1] << 8));
+        let dot = 0;
+        for (let i = 0; i < 32; i++) {
+          const q = four
+            ? ((w.bytes[o + 2 + (i & 15)] >> (i < 16 ? 0 : 4)) & 15) - 8
+            : (w.bytes[o + 2 + i] << 24) >> 24;
+          dot += q * xq[i];
+        }
+        out[t * d + j] += dw * dx * dot;
+      }
+    }
+  }
+  return out;
+}
+
+test("8-bit activation products equal llama.cpp's integer arithmetic, on any n and thread count", async () => {
+  const arena = new WasmArena();
+  const one = new WasmKernels(arena, module, { threads: 1, quantizeActivations: true });
+  const two = new WasmKernels(arena, module, { threads: 2, quantizeActivations: true, minParallelWork: 0 });
+  await two.ready();
+  try {
+    for (const dtype of ["q8_0", "q4_0"] as const) {
+      for (const k of [32, 96, 128, 288]) {
+        // 1..3 blocks (tail only), one group of 4, 2 groups and a tail
+        const d = 13;
+        const n = 5;
+        const w = randomTensor(dtype, d, k, k + 1);
+        const x = random(n * k, k + 2);
+        const a = new Float32Array(n * d);
+        one.matmul(a, x, w, n, new Float32Array(k));
+        const ref = q8ActivationReference(w, x, n);
+        let scale = 0;
+        for (const v of ref) scale = Math.max(scale, Math.abs(v));
+        let worst = 0;
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - ref[i]));
+        assert.ok(worst / scale < 1e-5, `${dtype} k=${k}: relative error ${worst / scale}`);
+        const b = new Float32Array(n * d);
+        two.matmul(b, x, w, n, new Float32Array(k));
+        assert.deepEqual(b, a, `${dtype} k=${k}: two threads`);
+      }
+      // with rows enough for the worker to join (repeated: it may wake after the caller is done)
+      const big = randomTensor(dtype, 2048, 288, 3);
+      const x = random(3 * 288, 4);
+      const [a, b] = [new Float32Array(3 * 2048), new Float32Array(3 * 2048)];
+      one.matmul(a, x, big, 3, new Float32Array(288));
+      const before = two.workerChunks;
+      for (let i = 0; i < 100 && two.workerChunks === before; i++) {
+        two.matmul(b, x, big, 3, new Float32Array(288));
+        assert.deepEqual(b, a, `${dtype}: two threads`);
+        if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.ok(two.workerChunks > before, "the worker took part");
+    }
+  } finally {
+    two.dispose();
   }
 });
 

@@ -116,9 +116,11 @@ export class WasmKernels implements Kernels {
     if (w.dtype === "q8_0" || w.dtype === "q4_0") {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
-      const xq = this.q8Buffer(blocks * (two ? 136 : 68));
+      // i16 blocks, then f32 scales; q4_0's fast path adds i32 offsets 8 · Σq (kernels.wat)
+      const xq = this.q8Buffer(blocks * (two ? 136 : 72));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
+      if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
       a[0] = t;
       a[1] = wp;
       a[2] = xq;
