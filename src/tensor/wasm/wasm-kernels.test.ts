@@ -261,6 +261,9 @@ test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels o
     [3, 3, 6, 0, 1],
     [4, 2, 10, 5, 3],
     [6, 1, 7, 2, 2],
+    [4, 2, 8, 9, 3], // hd % 4 = 0: scores 4 positions at a time, then the rest
+    [2, 2, 16, 3, 1],
+    [3, 1, 12, 0, 7],
   ]) {
     const positions = start + n;
     const q = random(n * nHeads * hd, 6);
@@ -270,6 +273,13 @@ test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels o
     k.attention(o1, q, kc, vc, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
     jsKernels.attention(o2, q, kc, vc, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
     assert.ok(maxRelDiff(o1, o2) < 1e-6, `attention ${nHeads}/${nKvHeads} hd ${hd}`);
+    // each query alone gives the bits of the batch
+    for (let t = 0; t < n; t++) {
+      const one = new Float32Array(nHeads * hd);
+      const qt = q.subarray(t * nHeads * hd, (t + 1) * nHeads * hd);
+      k.attention(one, qt, kc, vc, new Float32Array(positions), start + t, 1, nHeads, nKvHeads, hd);
+      assert.deepEqual(one, o1.subarray(t * nHeads * hd, (t + 1) * nHeads * hd), `query ${t} alone`);
+    }
   }
 });
 
