@@ -1144,24 +1144,16 @@
 
   ;; The default q4_0 path (matmul_q's $two = 0) unpacks nibbles within i16 lanes: (v & 15),
   ;; (v >> 8) & 15, (v >> 4) & 15 and v >> 12 are weights (0, 2, .., 14), (1, 3, .., 15),
-  ;; (16, 18, .., 30) and (17, 19, .., 31) of a block, with no sign extension, so order_q4 stores
-  ;; the activation blocks in that order and the nibbles' offset of 8 comes off as 8 · Σq per block
-  ;; (at $c). Every block's dot product is then an exact integer: 4 blocks are reduced to one i32x4
-  ;; (lane b = block b) and converted and scaled together, acc += f32(dot_b - 8 · Σq_b) · (d_w,b · d_x,b),
-  ;; with the 4 weight scales widened from f16 at once. Blocks past the last multiple of 4 go to a
-  ;; scalar tail, added to lane 0. Each block's work sits behind its own `if` on $p (never 0: the
-  ;; arena keeps address 0 unused), a branch that is always taken: without it TurboFan hoists all
-  ;; 20 loads of a group to the top of the loop and spills most of them.
+  ;; (16, 18, .., 30) and (17, 19, .., 31) of a block, 7 instructions with no sign extension (the
+  ;; exact path needs 11), so order_q4 stores the activation blocks in that order. One token's row
+  ;; takes the nibbles' offset of 8 off each lane of the block's integer dot as that lane's share,
+  ;; 8 · Σq over its pairs (precomputed per block); four tokens' rows (prefill) subtract 8 from the
+  ;; unpacked nibbles once for the 4: the same integers in every lane, so the same bits. (Grouping
+  ;; 4 blocks' integer dots per float multiply was measured no faster: V8 hoists the group's loads
+  ;; and spills.)
 
-  (func $hsum_i32 (param $v v128) (result i32)
-    (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
-      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
-
-  ;; q4_0's activation order and offsets: each 32-value block at $xq (i16, natural order) is
-  ;; permuted in place as described above, and 8 · Σq stored at $xc.
   (func (export "order_q4") (param $xq i32) (param $xc i32) (param $blocks i32)
-    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $end i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $end i32)
     (local.set $end (i32.add (local.get $xq) (i32.shl (local.get $blocks) (i32.const 6))))
     (block $done
       (loop $each
@@ -1170,111 +1162,142 @@
         (local.set $b (v128.load offset=16 (local.get $xq)))
         (local.set $c (v128.load offset=32 (local.get $xq)))
         (local.set $d (v128.load offset=48 (local.get $xq)))
-        (v128.store (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
-        (v128.store offset=16 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
-        (v128.store offset=32 (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
-        (v128.store offset=48 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
-        (i32.store (local.get $xc)
-          (i32.shl
-            (call $hsum_i32
-              (i32x4.add
-                (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $a)) (i32x4.extadd_pairwise_i16x8_s (local.get $b)))
-                (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $c)) (i32x4.extadd_pairwise_i16x8_s (local.get $d)))))
+        (local.set $e (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
+        (local.set $b (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
+        (local.set $a (local.get $e))
+        (local.set $e (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
+        (local.set $d (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
+        (local.set $c (local.get $e))
+        (v128.store (local.get $xq) (local.get $a))
+        (v128.store offset=16 (local.get $xq) (local.get $b))
+        (v128.store offset=32 (local.get $xq) (local.get $c))
+        (v128.store offset=48 (local.get $xq) (local.get $d))
+        ;; lane j of a block's dot product sums pairs (2j, 2j+1) of each of the 4 vectors
+        (v128.store (local.get $xc)
+          (i32x4.shl
+            (i32x4.add
+              (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $a)) (i32x4.extadd_pairwise_i16x8_s (local.get $b)))
+              (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $c)) (i32x4.extadd_pairwise_i16x8_s (local.get $d))))
             (i32.const 3)))
         (local.set $xq (i32.add (local.get $xq) (i32.const 64)))
-        (local.set $xc (i32.add (local.get $xc) (i32.const 4)))
+        (local.set $xc (i32.add (local.get $xc) (i32.const 16)))
         (br $each))))
 
-  ;; One token's dot product with one q4_0 row of $nb blocks at $p (fast path; see above).
+  ;; One token's dot product with one q4_0 row of $nb blocks at $p, on 8-bit activations.
   (func $row_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (result v128)
-    (local $acc v128) (local $end i32) (local $v v128) (local $m v128) (local $tail f32)
-    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $acc v128) (local $end i32) (local $v v128) (local $m v128)
     (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
-    (local.set $end (i32.add (local.get $p) (i32.mul (i32.and (local.get $nb) (i32.const -4)) (i32.const 18))))
-    (block $groupsDone
-      (loop $groups
-        (br_if $groupsDone (i32.ge_u (local.get $p) (local.get $end)))
-        (if (local.get $p) (then (local.set $d0 (i32x4.add
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (local.tee $v (v128.load offset=2 (local.get $p))) (local.get $m)) (v128.load offset=0 (local.get $q)))
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
-            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))))
-        (if (local.get $p) (then (local.set $d1 (i32x4.add
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (local.tee $v (v128.load offset=20 (local.get $p))) (local.get $m)) (v128.load offset=64 (local.get $q)))
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
-            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))))
-        (if (local.get $p) (then (local.set $d2 (i32x4.add
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (local.tee $v (v128.load offset=38 (local.get $p))) (local.get $m)) (v128.load offset=128 (local.get $q)))
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
-            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q))))))))
-        (if (local.get $p) (then (local.set $d3 (i32x4.add
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (local.tee $v (v128.load offset=56 (local.get $p))) (local.get $m)) (v128.load offset=192 (local.get $q)))
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=208 (local.get $q))))
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
-            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q))))))))
-        (local.set $acc
-          (f32x4.add (local.get $acc)
-            (f32x4.mul
-              (f32x4.convert_i32x4_s
-                (i32x4.sub (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                    (local.tee $d0 (i32x4.add
-                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $d0) (local.get $d1))
-                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $d0) (local.get $d1))))
-                    (local.tee $d2 (i32x4.add
-                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $d2) (local.get $d3))
-                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $d2) (local.get $d3)))))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $d0) (local.get $d2))) (v128.load (local.get $c))))
-              (f32x4.mul (f32x4.mul
-                (v128.and
-                  (i32x4.shl
-                    (i32x4.replace_lane 3
-                      (i32x4.replace_lane 2
-                        (i32x4.replace_lane 1
-                          (i32x4.splat (i32.load16_s (local.get $p)))
-                          (i32.load16_s offset=18 (local.get $p)))
-                        (i32.load16_s offset=36 (local.get $p)))
-                      (i32.load16_s offset=54 (local.get $p)))
-                    (i32.const 13))
-                  (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
-                (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112)) (v128.load (local.get $s))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 72)))
-        (local.set $q (i32.add (local.get $q) (i32.const 256)))
-        (local.set $s (i32.add (local.get $s) (i32.const 16)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $groups)))
-    (local.set $end (i32.add (local.get $p) (i32.mul (i32.and (local.get $nb) (i32.const 3)) (i32.const 18))))
-    (block $tailDone
-      (loop $tailBlocks
-        (br_if $tailDone (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $d0 (i32x4.add
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (local.tee $v (v128.load offset=2 (local.get $p))) (local.get $m)) (v128.load offset=0 (local.get $q)))
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
-          (i32x4.add
-            (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
-            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))
-        (local.set $tail
-          (f32.add (local.get $tail)
-            (f32.mul
-              (f32.convert_i32_s (i32.sub (call $hsum_i32 (local.get $d0)) (i32.load (local.get $c))))
-              (f32.mul (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)) (f32.load (local.get $s))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 18)))
-        (local.set $q (i32.add (local.get $q) (i32.const 64)))
-        (local.set $s (i32.add (local.get $s) (i32.const 4)))
-        (local.set $c (i32.add (local.get $c) (i32.const 4)))
-        (br $tailBlocks)))
-    (f32x4.add (local.get $acc) (f32x4.replace_lane 0 (v128.const f32x4 0 0 0 0) (local.get $tail))))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
+    (loop $blocks
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q)))))
+                (v128.load (local.get $c))))
+            (f32x4.splat (f32.mul
+              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+              (f32.load (local.get $s)))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 18)))
+      (local.set $q (i32.add (local.get $q) (i32.const 64)))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+    (local.get $acc))
+  ;; Four tokens' dot products with one q4_0 row on 8-bit activations (prefill), each block
+  ;; unpacked (less 8) once for the 4: token i's accumulator sees the integers and float operations
+  ;; of $row_q4f, so a prefill gives the bits of one-token steps. Token i's blocks are at
+  ;; $q + i·$qrow, its scales at $s + i·$srow.
+  (func $row4_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32)
+    (param $qrow i32) (param $srow i32) (result v128 v128 v128 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $v v128) (local $m v128)
+    (local $dw f32) (local $end i32)
+    (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
+    (local $eight v128)
+    (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
+    (local.set $q2 (i32.add (local.get $q1) (local.get $qrow)))
+    (local.set $q3 (i32.add (local.get $q2) (local.get $qrow)))
+    (local.set $s1 (i32.add (local.get $s) (local.get $srow)))
+    (local.set $s2 (i32.add (local.get $s1) (local.get $srow)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $srow)))
+    (local.set $eight (v128.const i16x8 8 8 8 8 8 8 8 8))
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
+    (loop $blocks
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $e0 (i16x8.sub (v128.and (local.get $v) (local.get $m)) (local.get $eight)))
+      (local.set $e1 (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $eight)))
+      (local.set $e2 (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $eight)))
+      (local.set $e3 (i16x8.sub (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $eight)))
+      (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $a0
+        (f32x4.add (local.get $a0)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.add
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
+                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
+                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s)))))))
+      (local.set $a1
+        (f32x4.add (local.get $a1)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.add
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
+                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
+                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s1)))))))
+      (local.set $a2
+        (f32x4.add (local.get $a2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.add
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
+                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
+                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
+            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s2)))))))
+      (local.set $a3
+        (f32x4.add (local.get $a3)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.add
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
+                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
+                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
+            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s3)))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 18)))
+      (local.set $q (i32.add (local.get $q) (i32.const 64)))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (local.set $q1 (i32.add (local.get $q1) (i32.const 64)))
+      (local.set $s1 (i32.add (local.get $s1) (i32.const 4)))
+      (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+      (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
+      (local.set $q3 (i32.add (local.get $q3) (i32.const 64)))
+      (local.set $s3 (i32.add (local.get $s3) (i32.const 4)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+    (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
 
 
   (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
@@ -1296,8 +1319,8 @@
     (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
     (if (i32.and (local.get $four) (i32.eqz (local.get $two)))
       (then
-        ;; q4_0 on 8-bit activations: every token meets every row of a tile, one row at a time; q4_0's
-        ;; 8 · Σq per block follow the scales (order_q4)
+        ;; q4_0 on 8-bit activations: every token meets every row of a tile; the offsets of
+        ;; order_q4 (16 bytes per block) follow the scales
         (local.set $xc (i32.add (local.get $xs) (i32.mul (local.get $n) (local.get $srow))))
         (local.set $jt (local.get $r0))
         (block $fastDone
@@ -1305,13 +1328,35 @@
             (br_if $fastDone (i32.ge_u (local.get $jt) (local.get $r1)))
             (local.set $je (i32.add (local.get $jt) (local.get $tile)))
             (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
+            ;; groups of 4 tokens, then one at a time
             (local.set $tok (i32.const 0))
+            (block $fastFoursDone
+              (loop $fastFours
+                (br_if $fastFoursDone (i32.gt_u (i32.add (local.get $tok) (i32.const 4)) (local.get $n)))
+                (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
+                (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
+                (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
+                (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
+                (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
+                (loop $fastRows4
+                  (call $row4_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s)
+                    (local.get $qrow) (local.get $srow))
+                  (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
+                  (f32.store (local.get $o) (call $hsum (local.get $a0)))
+                  (f32.store (i32.add (local.get $o) (local.get $db)) (call $hsum (local.get $a1)))
+                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $db) (i32.const 1))) (call $hsum (local.get $a2)))
+                  (f32.store (i32.add (local.get $o) (i32.mul (local.get $db) (i32.const 3))) (call $hsum (local.get $a3)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (local.set $p (i32.add (local.get $p) (local.get $rb)))
+                  (br_if $fastRows4 (i32.lt_u (local.get $p) (local.get $end))))
+                (local.set $tok (i32.add (local.get $tok) (i32.const 4)))
+                (br $fastFours)))
             (block $fastToksDone
               (loop $fastToks
                 (br_if $fastToksDone (i32.ge_u (local.get $tok) (local.get $n)))
                 (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
                 (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-                (local.set $c (i32.add (local.get $xc) (i32.mul (local.get $tok) (local.get $srow))))
+                (local.set $c (i32.add (local.get $xc) (i32.shl (i32.mul (local.get $tok) (local.get $srow)) (i32.const 2))))
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))

@@ -116,8 +116,8 @@ export class WasmKernels implements Kernels {
     if (w.dtype === "q8_0" || w.dtype === "q4_0") {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
-      // i16 blocks, then f32 scales; q4_0's fast path adds i32 offsets 8 · Σq (kernels.wat)
-      const xq = this.q8Buffer(blocks * (two ? 136 : 72));
+      // i16 blocks, then f32 scales; q4_0's fast path adds 16 bytes of offsets per block (kernels.wat)
+      const xq = this.q8Buffer(blocks * (two ? 136 : 84));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
       if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
