@@ -1541,6 +1541,157 @@
       (local.set $up (i32.add (local.get $up) (i32.const 4)))
       (br $t))))
 
+  ;; out (n, dim) = (x - mean) / sqrt(var + eps) · w + b per row (GPT-2's LayerNorm, biased
+  ;; variance): mean and variance summed in 4 f32 lanes, the scale in f64.
+  (func (export "layernorm") (param $out i32) (param $x i32) (param $w i32) (param $b i32) (param $eps f32)
+    (param $n i32) (param $dim i32)
+    (local $t i32) (local $i i32) (local $xr i32) (local $or i32) (local $acc v128) (local $v v128)
+    (local $mean f32) (local $var f32) (local $scale f32) (local $dim4 i32) (local $mv v128) (local $sv v128)
+    (local.set $dim4 (i32.and (local.get $dim) (i32.const -4)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $t) (local.get $dim)) (i32.const 2))))
+        (local.set $or (i32.add (local.get $out) (i32.shl (i32.mul (local.get $t) (local.get $dim)) (i32.const 2))))
+        ;; mean
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $md (loop $m
+          (br_if $md (i32.ge_u (local.get $i) (local.get $dim4)))
+          (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $m)))
+        (local.set $mean (call $hsum (local.get $acc)))
+        (block $mtd (loop $mt
+          (br_if $mtd (i32.ge_u (local.get $i) (local.get $dim)))
+          (local.set $mean (f32.add (local.get $mean) (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $mt)))
+        (local.set $mean (f32.div (local.get $mean) (f32.convert_i32_u (local.get $dim))))
+        (local.set $mv (f32x4.splat (local.get $mean)))
+        ;; variance
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $vd (loop $vl
+          (br_if $vd (i32.ge_u (local.get $i) (local.get $dim4)))
+          (local.set $v (f32x4.sub (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mv)))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (local.get $v))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $vl)))
+        (local.set $var (call $hsum (local.get $acc)))
+        (block $vtd (loop $vt
+          (br_if $vtd (i32.ge_u (local.get $i) (local.get $dim)))
+          (local.set $scale (f32.sub (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mean)))
+          (local.set $var (f32.add (local.get $var) (f32.mul (local.get $scale) (local.get $scale))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $vt)))
+        (local.set $scale
+          (f32.demote_f64 (f64.div (f64.const 1)
+            (f64.sqrt (f64.add (f64.div (f64.promote_f32 (local.get $var)) (f64.convert_i32_u (local.get $dim))) (f64.promote_f32 (local.get $eps)))))))
+        (local.set $sv (f32x4.splat (local.get $scale)))
+        ;; (x - mean) · scale · w + b
+        (local.set $i (i32.const 0))
+        (block $od (loop $o
+          (br_if $od (i32.ge_u (local.get $i) (local.get $dim4)))
+          (v128.store (i32.add (local.get $or) (i32.shl (local.get $i) (i32.const 2)))
+            (f32x4.add
+              (f32x4.mul
+                (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mv)) (local.get $sv))
+                (v128.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2)))))
+              (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $o)))
+        (block $otd (loop $ot
+          (br_if $otd (i32.ge_u (local.get $i) (local.get $dim)))
+          (f32.store (i32.add (local.get $or) (i32.shl (local.get $i) (i32.const 2)))
+            (f32.add
+              (f32.mul
+                (f32.mul (f32.sub (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mean)) (local.get $scale))
+                (f32.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2)))))
+              (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $ot)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $rows))))
+
+  ;; gelu_new (GPT-2's tanh approximation) of 4 lanes: 0.5 v (1 + tanh(y)) with
+  ;; y = √(2/π) (v + 0.044715 v³), computed as v / (1 + e^(-2y)), the same value with no
+  ;; cancellation where tanh(y) is near -1.
+  (func $gelu4 (param $v v128) (result v128)
+    (f32x4.div (local.get $v)
+      (f32x4.add (v128.const f32x4 1 1 1 1)
+        (call $exp4
+          (f32x4.mul (v128.const f32x4 -1.5957691216057308 -1.5957691216057308 -1.5957691216057308 -1.5957691216057308)
+            (f32x4.add (local.get $v)
+              (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
+                (f32x4.mul (local.get $v) (f32x4.mul (local.get $v) (local.get $v))))))))))
+
+  ;; x[0..len) = gelu_new(x) in place, 4 lanes at a time, the tail through lane 0.
+  (func (export "gelu_new") (param $x i32) (param $len i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (v128.store (local.get $x) (call $gelu4 (v128.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $l)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $len) (i32.const 3)) (i32.const 2))))
+    (block $tdone (loop $t
+      (br_if $tdone (i32.ge_u (local.get $x) (local.get $end)))
+      (f32.store (local.get $x) (f32x4.extract_lane 0 (call $gelu4 (f32x4.splat (f32.load (local.get $x))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $t))))
+
+  ;; Rotary embedding in place, rotate_half layout: in each head, dimension i pairs with i + hd/2.
+  ;; x (n, nHeads·hd); cos, sin (n, hd/2). x0' = x0 c - x1 s, x1' = x1 c + x0 s, 4 pairs at a time.
+  (func (export "rope") (param $x i32) (param $cos i32) (param $sin i32) (param $n i32) (param $nHeads i32) (param $hd i32)
+    (local $t i32) (local $h i32) (local $i i32) (local $half i32) (local $half4 i32) (local $hb i32)
+    (local $o i32) (local $cp i32) (local $sp i32) (local $x0 v128) (local $x1 v128) (local $c v128) (local $s v128)
+    (local $a f32) (local $b f32) (local $cf f32) (local $sf f32)
+    (local.set $half (i32.shr_u (local.get $hd) (i32.const 1)))
+    (local.set $half4 (i32.and (local.get $half) (i32.const -4)))
+    (local.set $hb (i32.shl (local.get $half) (i32.const 2)))
+    (block $done (loop $toks
+      (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+      (local.set $h (i32.const 0))
+      (block $hd_ (loop $heads
+        (br_if $hd_ (i32.ge_u (local.get $h) (local.get $nHeads)))
+        (local.set $o (i32.add (local.get $x)
+          (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
+        (local.set $cp (i32.add (local.get $cos) (i32.mul (local.get $t) (local.get $hb))))
+        (local.set $sp (i32.add (local.get $sin) (i32.mul (local.get $t) (local.get $hb))))
+        (local.set $i (i32.const 0))
+        (block $vd (loop $v
+          (br_if $vd (i32.ge_u (local.get $i) (local.get $half4)))
+          (local.set $x0 (v128.load (local.get $o)))
+          (local.set $x1 (v128.load (i32.add (local.get $o) (local.get $hb))))
+          (local.set $c (v128.load (local.get $cp)))
+          (local.set $s (v128.load (local.get $sp)))
+          (v128.store (local.get $o) (f32x4.sub (f32x4.mul (local.get $x0) (local.get $c)) (f32x4.mul (local.get $x1) (local.get $s))))
+          (v128.store (i32.add (local.get $o) (local.get $hb)) (f32x4.add (f32x4.mul (local.get $x1) (local.get $c)) (f32x4.mul (local.get $x0) (local.get $s))))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+          (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $v)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $i) (local.get $half)))
+          (local.set $a (f32.load (local.get $o)))
+          (local.set $b (f32.load (i32.add (local.get $o) (local.get $hb))))
+          (local.set $cf (f32.load (local.get $cp)))
+          (local.set $sf (f32.load (local.get $sp)))
+          (f32.store (local.get $o) (f32.sub (f32.mul (local.get $a) (local.get $cf)) (f32.mul (local.get $b) (local.get $sf))))
+          (f32.store (i32.add (local.get $o) (local.get $hb)) (f32.add (f32.mul (local.get $b) (local.get $cf)) (f32.mul (local.get $a) (local.get $sf))))
+          (local.set $o (i32.add (local.get $o) (i32.const 4)))
+          (local.set $cp (i32.add (local.get $cp) (i32.const 4)))
+          (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $sl)))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $heads)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $toks))))
+
   ;; e^x for 4 lanes (Cephes expf: x = n ln2 + r, degree-5 polynomial, ~1 ulp); below -87 the
   ;; result flushes to 0, above 88 it stays at e^88 (finite). Each lane's bits depend only on that lane.
   (func $exp4 (param $x v128) (result v128)

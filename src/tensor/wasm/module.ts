@@ -37,6 +37,9 @@ export interface KernelExports {
   rmsnorm(out: number, x: number, w: number, eps: number, n: number, dim: number): void;
   softmax(x: number, len: number): void;
   swiglu(gate: number, up: number, len: number): void;
+  layernorm(out: number, x: number, w: number, b: number, eps: number, n: number, dim: number): void;
+  gelu_new(x: number, len: number): void;
+  rope(x: number, cos: number, sin: number, n: number, nHeads: number, hd: number): void;
   attention(
     out: number,
     q: number,

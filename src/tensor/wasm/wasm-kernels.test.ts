@@ -237,7 +237,7 @@ test("8-bit activation products equal llama.cpp's integer arithmetic, on any n a
   }
 });
 
-test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels on odd sizes", () => {
+test("wasm rmsnorm, layernorm, softmax, swiglu, gelu, rope and attention match the TypeScript kernels on odd sizes", () => {
   const k = new WasmKernels(new WasmArena(), module, { threads: 1, quantizeActivations: false });
   const dim = 37;
   const x = random(3 * dim, 1);
@@ -257,6 +257,35 @@ test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels o
   k.swiglu(g1, up, 23);
   jsKernels.swiglu(g2, up, 23);
   assert.ok(maxRelDiff(g1, g2) < 1e-6, "swiglu");
+  const lw = random(dim, 9);
+  const lb = random(dim, 10);
+  const lx = random(3 * dim, 11).map((v, i) => v * 3 + (i % dim === 0 ? 40 : 0)); // one large value per row
+  k.layernorm(a, lx, lw, lb, 1e-5, 3, dim);
+  jsKernels.layernorm(b, lx, lw, lb, 1e-5, 3, dim);
+  assert.ok(maxRelDiff(a, b) < 1e-6, "layernorm");
+  // gelu over [-12, 12] (tanh near -1 and 1) and a non-multiple of 4
+  const u1 = Float32Array.from({ length: 103 }, (_, i) => -12 + (24 * i) / 102);
+  const u2 = u1.slice();
+  k.geluNew(u1, 103);
+  jsKernels.geluNew(u2, 103);
+  for (let i = 0; i < 103; i++) {
+    assert.ok(Math.abs(u1[i] - u2[i]) <= 1e-6 * Math.max(1e-3, Math.abs(u2[i])), `gelu(${u2[i]}) = ${u1[i]}`);
+  }
+  for (const [n, heads, hd] of [
+    [3, 2, 6], // half = 3: the scalar tail only
+    [2, 3, 16],
+    [1, 4, 20],
+  ]) {
+    const half = hd / 2;
+    const r1 = random(n * heads * hd, 12);
+    const r2 = r1.slice();
+    const cos = random(n * half, 13);
+    const sin = random(n * half, 14);
+    k.rope(r1, cos, sin, n, heads, hd);
+    jsKernels.rope(r2, cos, sin, n, heads, hd);
+    assert.ok(maxRelDiff(r1, r2) < 1e-6, `rope n=${n} heads=${heads} hd=${hd}`);
+    assert.ok(maxRelDiff(r1, random(n * heads * hd, 12)) > 0.01, "rope changed x");
+  }
   for (const [nHeads, nKvHeads, hd, start, n] of [
     [3, 3, 6, 0, 1],
     [4, 2, 10, 5, 3],

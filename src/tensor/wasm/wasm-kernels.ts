@@ -1,6 +1,6 @@
 import type { DType } from "../dtype.js";
 import type { Kernels } from "../kernels.js";
-import { geluNew, layernorm, rope, ropeTables, addBias, addInPlace } from "../ops.js";
+import { ropeTables, addBias, addInPlace } from "../ops.js";
 import { decodeRow, rowLength } from "../rows.js";
 import type { Tensor } from "../tensor.js";
 import type { WasmArena } from "./arena.js";
@@ -50,8 +50,8 @@ export interface WasmKernelOptions {
 /**
  * Kernels over an arena's WebAssembly memory. Arrays from alloc() and tensors loaded into the
  * arena are used in place; anything else is copied into a staging buffer per call (correct, slower),
- * and weights outside the arena are copied in once. Operations cheap next to the products
- * (embedding rows, RoPE, LayerNorm, biases) stay in TypeScript, on the same buffers.
+ * and weights outside the arena are copied in once. Embedding rows, RoPE tables, residual adds and
+ * biases stay in TypeScript, on the same buffers.
  */
 export class WasmKernels implements Kernels {
   readonly name = "wasm-simd128";
@@ -199,11 +199,35 @@ export class WasmKernels implements Kernels {
     this.copyBack(gate, g, len);
   };
 
+  layernorm = (
+    out: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    b: Float32Array,
+    eps: number,
+    n: number,
+    dim: number,
+  ): void => {
+    const op = this.outputPtr(out, n * dim, 0);
+    this.e.layernorm(op, this.input(x, n * dim, 1), this.input(w, dim, 2), this.input(b, dim, 3), eps, n, dim);
+    this.copyBack(out, op, n * dim);
+  };
+
+  geluNew = (x: Float32Array, len: number): void => {
+    const p = this.input(x, len, 0);
+    this.e.gelu_new(p, len);
+    this.copyBack(x, p, len);
+  };
+
+  rope = (x: Float32Array, cos: Float32Array, sin: Float32Array, n: number, nHeads: number, headDim: number): void => {
+    const p = this.input(x, n * nHeads * headDim, 0);
+    const half = headDim / 2;
+    this.e.rope(p, this.input(cos, n * half, 1), this.input(sin, n * half, 2), n, nHeads, headDim);
+    this.copyBack(x, p, n * nHeads * headDim);
+  };
+
   decodeRow = decodeRow;
-  layernorm = layernorm;
-  rope = rope;
   ropeTables = ropeTables;
-  geluNew = geluNew;
   addInPlace = addInPlace;
   addBias = addBias;
 
