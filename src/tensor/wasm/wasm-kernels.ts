@@ -209,7 +209,15 @@ export class WasmKernels implements Kernels {
     dim: number,
   ): void => {
     const op = this.outputPtr(out, n * dim, 0);
-    this.e.layernorm(op, this.input(x, n * dim, 1), this.input(w, dim, 2), this.input(b, dim, 3), eps, n, dim);
+    this.e.layernorm(
+      op,
+      this.input(x, n * dim, 1),
+      this.input(w, dim, 2),
+      this.input(b, dim, 3),
+      eps,
+      n,
+      dim,
+    );
     this.copyBack(out, op, n * dim);
   };
 
@@ -219,7 +227,14 @@ export class WasmKernels implements Kernels {
     this.copyBack(x, p, len);
   };
 
-  rope = (x: Float32Array, cos: Float32Array, sin: Float32Array, n: number, nHeads: number, headDim: number): void => {
+  rope = (
+    x: Float32Array,
+    cos: Float32Array,
+    sin: Float32Array,
+    n: number,
+    nHeads: number,
+    headDim: number,
+  ): void => {
     const p = this.input(x, n * nHeads * headDim, 0);
     const half = headDim / 2;
     this.e.rope(p, this.input(cos, n * half, 1), this.input(sin, n * half, 2), n, nHeads, headDim);
