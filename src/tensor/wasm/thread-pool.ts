@@ -38,6 +38,8 @@ export class ThreadPool {
   private gen = 0;
   /** Until this time (performance.now()) calls run on the caller alone: a worker stalled recently. */
   private soloUntil = 0;
+  /** When the last shared call returned (performance.now()). */
+  private lastEnd = -Infinity;
   /** Resolves when every worker has instantiated the kernels and is waiting for work. */
   readonly ready: Promise<void>;
 
@@ -92,6 +94,15 @@ export class ThreadPool {
     return this.soloUntil === 0 || performance.now() >= this.soloUntil;
   }
 
+  /**
+   * Whether the workers are most likely still spinning after the last call (they sleep SPIN_MS
+   * after it): then a call reaches them in about a microsecond instead of the ~50 µs a wake takes,
+   * and much smaller operations are worth sharing.
+   */
+  get hot(): boolean {
+    return performance.now() - this.lastEnd < SPIN_MS * 0.8;
+  }
+
   /** Runs `op` over `total` rows in chunks of `chunk` on every thread; returns when all are done. */
   run(op: number, total: number, chunk: number): void {
     const c = this.control;
@@ -108,7 +119,10 @@ export class ThreadPool {
     const start = performance.now();
     workChunks(this.exports, c, 0, gen);
     let done = Atomics.load(c, DONE);
-    if (done === nChunks) return;
+    if (done === nChunks) {
+      this.lastEnd = performance.now();
+      return;
+    }
     const waitStart = performance.now();
     const until = waitStart + SPIN_MS;
     let spins = 0;
@@ -118,6 +132,7 @@ export class ThreadPool {
     const now = performance.now();
     const waited = now - waitStart;
     this.soloUntil = waited > STALL_MS && waited > (waitStart - start) / 2 ? now + SOLO_MS : 0;
+    this.lastEnd = now;
     if (Atomics.load(c, FAILED) !== 0) throw new Error("a kernel worker thread failed (a WebAssembly trap)");
   }
 

@@ -32,6 +32,8 @@ export const DTYPE_IDS: Readonly<Record<DType, number>> = {
 
 /** Below this many multiply-adds (~15 µs of work) an operation runs on the calling thread alone: waking a sleeping worker takes ~50 µs. */
 const PARALLEL_MIN_WORK = 1 << 18;
+/** The same while the workers are still spinning after the last shared call (ThreadPool.hot). */
+const HOT_PARALLEL_MIN_WORK = 1 << 15;
 /** Chunks per thread: small enough to balance when another process holds a core. */
 const CHUNKS_PER_THREAD = 8;
 
@@ -66,6 +68,7 @@ export class WasmKernels implements Kernels {
   private q8 = { ptr: 0, bytes: 0 };
   private readonly quantize: boolean;
   private readonly minParallelWork: number;
+  private readonly hotMinParallelWork: number;
 
   constructor(
     readonly arena: WasmArena,
@@ -76,6 +79,7 @@ export class WasmKernels implements Kernels {
     this.threads = options.threads;
     this.quantize = options.quantizeActivations;
     this.minParallelWork = options.minParallelWork ?? PARALLEL_MIN_WORK;
+    this.hotMinParallelWork = Math.min(this.minParallelWork, HOT_PARALLEL_MIN_WORK);
     this.pool = options.threads > 1 ? new ThreadPool(this.e, arena, module, options.threads) : undefined;
     this.control = this.pool
       ? this.pool.controlBlock
@@ -248,9 +252,15 @@ export class WasmKernels implements Kernels {
 
   /** Runs `op` over `total` rows: on every thread when the work is worth a dispatch. */
   private run(op: number, total: number, work: number): void {
-    if (this.pool && work >= this.minParallelWork && total > 1 && this.pool.available) {
+    const pool = this.pool;
+    if (
+      pool &&
+      total > 1 &&
+      (work >= this.minParallelWork || (work >= this.hotMinParallelWork && pool.hot)) &&
+      pool.available
+    ) {
       const chunk = Math.max(1, Math.ceil(total / (this.threads * CHUNKS_PER_THREAD)));
-      this.pool.run(op, total, chunk);
+      pool.run(op, total, chunk);
     } else {
       this.control[OP] = op;
       runChunk(this.e, this.control, 0, 0, total);
