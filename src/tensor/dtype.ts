@@ -85,3 +85,8 @@ export function f32ToF16(value: number): number {
   if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++;
   return sign | bits;
 }
+
+/** Stores x rounded to f16 bits (nearest even, as f32ToF16) at out[offset..offset + x.length). */
+export function f32ToF16Into(out: Uint16Array, x: Float32Array, offset: number): void {
+  for (let i = 0; i < x.length; i++) out[offset + i] = f32ToF16(x[i]);
+}
