@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { f32ToF16, type DType } from "../dtype.js";
+import { f16ToF32, f32ToF16, type DType } from "../dtype.js";
 import { jsKernels } from "../kernels.js";
 import { matmulReference } from "../matmul.js";
 import { decodeRow } from "../rows.js";
@@ -192,6 +192,93 @@ test("wasm rmsnorm, softmax, swiglu and attention match the TypeScript kernels o
     jsKernels.attention(o2, q, kc, vc, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
     assert.ok(maxRelDiff(o1, o2) < 1e-6, `attention ${nHeads}/${nKvHeads} hd ${hd}`);
   }
+});
+
+/** f16 bits of random values in ±scale, with subnormals, ±0 and the largest f16 mixed in. */
+function randomHalves(n: number, seed: number, scale: number): Uint16Array {
+  const out = Uint16Array.from(random(n, seed), (v) => f32ToF16(v * scale));
+  const edge = [0x0001, 0x83ff, 0x0200, 0x8000, 0x0000, 0x7bff, 0xfbff, 0x0400];
+  for (let i = 0; i < n; i += 5) out[i] = edge[(i / 5) % edge.length];
+  return out;
+}
+
+test("wasm attention over an f16 KV cache: the bits of f32 attention on the widened cache, on odd sizes, GQA and 2 threads", async () => {
+  const arena = new WasmArena();
+  const one = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
+  const two = new WasmKernels(arena, module, { threads: 2, quantizeActivations: false, minParallelWork: 0 });
+  await two.ready();
+  try {
+    // hd 7 and 10: 4-column blocks and a scalar tail; hd 21 and 37: 16-column blocks too
+    for (const [nHeads, nKvHeads, hd, start, n] of [
+      [3, 3, 6, 0, 1],
+      [4, 2, 10, 5, 3],
+      [6, 1, 7, 2, 2],
+      [4, 4, 21, 9, 1],
+      [8, 2, 37, 30, 4],
+    ]) {
+      const positions = start + n;
+      const name = `${nHeads}/${nKvHeads} heads, hd ${hd}, start ${start}, n ${n}`;
+      const q = random(n * nHeads * hd, 6);
+      const kh = randomHalves(positions * nKvHeads * hd, 7, 2);
+      const vh = randomHalves(positions * nKvHeads * hd, 8, 2);
+      const [kf, vf] = [Float32Array.from(kh, f16ToF32), Float32Array.from(vh, f16ToF32)];
+      const size = n * nHeads * hd;
+      const [half, widened, reference, threaded] = [0, 1, 2, 3].map(() => new Float32Array(size));
+      one.attention(half, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      one.attention(widened, q, kf, vf, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      assert.deepEqual(half, widened, `${name}: f16 and widened f32 caches`);
+      jsKernels.attention(reference, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      const diff = maxRelDiff(half, reference);
+      assert.ok(diff < 1e-6, `${name}: max relative diff ${diff} from the TypeScript f16 reference`);
+      two.attention(threaded, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      assert.deepEqual(threaded, half, `${name}: 2 threads`);
+      // a prefill gives the bits of one query at a time
+      for (let t = 0; t < n; t++) {
+        const row = new Float32Array(nHeads * hd);
+        const qt = q.subarray(t * nHeads * hd, (t + 1) * nHeads * hd);
+        one.attention(row, qt, kh, vh, new Float32Array(positions), start + t, 1, nHeads, nKvHeads, hd);
+        assert.deepEqual(row, half.subarray(t * nHeads * hd, (t + 1) * nHeads * hd), `${name}: query ${t}`);
+      }
+    }
+  } finally {
+    two.dispose();
+  }
+});
+
+test("wasm f16 attention keeps infinities and NaNs (values past ±65504) rather than reading them as finite", () => {
+  const k = new WasmKernels(new WasmArena(), module, { threads: 1, quantizeActivations: false });
+  const [nHeads, hd, positions] = [2, 21, 3]; // column 0 in a 16-column block, column 20 in the scalar tail
+  const q = random(nHeads * hd, 1);
+  const kh = randomHalves(positions * nHeads * hd, 2, 1);
+  const vh = randomHalves(positions * nHeads * hd, 3, 1);
+  vh[hd * nHeads + 0] = 0x7c00; // +inf, position 1, head 0, column 0
+  vh[hd * nHeads + 20] = 0xfc00; // -inf, position 1, head 0, column 20
+  kh[2 * hd * nHeads + hd + 5] = 0x7e00; // NaN, position 2, head 1: every score of head 1 is NaN
+  const out = new Float32Array(nHeads * hd);
+  k.attention(out, q, kh, vh, new Float32Array(positions), positions - 1, 1, nHeads, nHeads, hd);
+  assert.equal(out[0], Infinity);
+  assert.equal(out[20], -Infinity);
+  assert.ok(out.subarray(1, 20).every(Number.isFinite), "other columns of head 0 stay finite");
+  assert.ok(out.subarray(hd).every(Number.isNaN), "head 1 is NaN");
+  // the same as the TypeScript reference on the same bits
+  const reference = new Float32Array(nHeads * hd);
+  jsKernels.attention(
+    reference,
+    q,
+    kh,
+    vh,
+    new Float32Array(positions),
+    positions - 1,
+    1,
+    nHeads,
+    nHeads,
+    hd,
+  );
+  assert.deepEqual(
+    [...out.subarray(0, hd)].map(Number.isFinite),
+    [...reference.subarray(0, hd)].map(Number.isFinite),
+  );
+  assert.ok(reference.subarray(hd).every(Number.isNaN));
 });
 
 test("wasm K-quant row decoders give the same bits as the TypeScript decoders", () => {
