@@ -100,3 +100,33 @@ test("an f16 cache in WebAssembly memory stays there through growth and gives ba
   copy.release();
   assert.equal(live.size, 0);
 });
+
+test("an f16 cache that meets a value beyond ±65504 switches to f32, keeping every row written", () => {
+  const cache = new KvCache(LAYERS, KV_DIM, 100, 4, undefined, "f16");
+  fill(cache, 0, 5);
+  // a forward pass writes layer 0's new row, then layer 1's keys overflow: both are kept
+  cache.setKeys(0, row(5, 0), 5);
+  cache.setValues(0, row(5, 10), 5);
+  const big = row(5, 1).map((v, i) => (i === 2 ? 70000 : v));
+  cache.setKeys(1, big, 5);
+  assert.equal(cache.type, "f32");
+  assert.ok(cache.keys.every((rows) => rows instanceof Float32Array));
+  assert.equal(cache.byteLength, 2 * LAYERS * 8 * KV_DIM * 4);
+  cache.setValues(1, row(5, 11), 5);
+  cache.length = 6;
+  for (let p = 0; p < 6; p++) {
+    for (let l = 0; l < LAYERS; l++) {
+      // rows written before the switch keep their f16 rounding; the overflowing row is exact
+      const keys = p === 5 && l === 1 ? [...big] : expected("f16", p, l);
+      const values = p === 5 && l === 1 ? [...row(5, 11)] : expected("f16", p, l + 10);
+      assert.deepEqual(read(cache.keys[l], p), keys, `keys[${l}] position ${p}`);
+      assert.deepEqual(read(cache.values[l], p), values, `values[${l}] position ${p}`);
+    }
+  }
+  assert.equal(cache.fork().type, "f32");
+  // NaN (a broken activation) switches too, rather than being read as a finite value
+  const nan = new KvCache(LAYERS, KV_DIM, 100, 4, undefined, "f16");
+  nan.setValues(0, row(0, 0).map(() => NaN), 0);
+  assert.equal(nan.type, "f32");
+  assert.ok(Number.isNaN(nan.values[0][0]));
+});

@@ -1,4 +1,4 @@
-import { f32ToF16Into } from "../tensor/dtype.js";
+import { f16ToF32, f32ToF16Into } from "../tensor/dtype.js";
 import type { BufferAllocator } from "../tensor/kernels.js";
 import type { KvRows } from "../tensor/ops.js";
 
@@ -36,6 +36,7 @@ export class KvCache {
   readonly values: KvRows[];
   /** Positions filled. */
   length = 0;
+  private storage: KvCacheType;
   /** The allocator's blocks behind keys[0..nLayers) then values[0..nLayers). */
   private readonly owned: { allocator: BufferAllocator; buffers: Float32Array[] };
 
@@ -45,8 +46,9 @@ export class KvCache {
     readonly maxPositions: number,
     private capacity = Math.min(maxPositions, 64),
     private readonly allocator: BufferAllocator = HEAP,
-    readonly type: KvCacheType = "f32",
+    type: KvCacheType = "f32",
   ) {
+    this.storage = type;
     const buffers = Array.from({ length: 2 * nLayers }, () => this.block(capacity));
     this.keys = buffers.slice(0, nLayers).map((b) => this.rows(b));
     this.values = buffers.slice(nLayers).map((b) => this.rows(b));
@@ -54,14 +56,23 @@ export class KvCache {
     orphans.register(this, this.owned, this);
   }
 
-  /** Stores rows (count, kvDim) of f32 keys at positions position..position+count-1 of a layer. */
-  setKeys(layer: number, rows: Float32Array, position: number): void {
-    store(this.keys[layer], rows, position * this.kvDim);
+  /** How keys and values are stored: as created, except that an f16 cache may switch to f32 (setKeys). */
+  get type(): KvCacheType {
+    return this.storage;
   }
 
-  /** Stores rows (count, kvDim) of f32 values at positions position..position+count-1 of a layer. */
+  /**
+   * Stores rows (count, kvDim) of f32 keys at positions position..position+count-1 of a layer. An
+   * f16 cache rounds them; a value f16 cannot hold (beyond ±65504, or not finite) switches the whole
+   * cache to f32 first, so attention never reads an infinity the f32 model would not have.
+   */
+  setKeys(layer: number, rows: Float32Array, position: number): void {
+    this.store(this.keys, layer, rows, position);
+  }
+
+  /** Stores rows (count, kvDim) of f32 values, as setKeys. */
   setValues(layer: number, rows: Float32Array, position: number): void {
-    store(this.values[layer], rows, position * this.kvDim);
+    this.store(this.values, layer, rows, position);
   }
 
   /** Makes room for `positions` positions in total. */
@@ -71,11 +82,12 @@ export class KvCache {
     while (capacity < positions) capacity *= 2;
     capacity = Math.min(capacity, this.maxPositions);
     const used = this.length * this.kvDim;
-    for (let l = 0; l < this.nLayers; l++) {
-      this.keys[l] = this.grow(l, this.keys[l], capacity, used);
-      this.values[l] = this.grow(this.nLayers + l, this.values[l], capacity, used);
-    }
     this.capacity = capacity;
+    for (const [i, old] of [...this.keys, ...this.values].entries()) {
+      const block = this.block(capacity);
+      this.rows(block).set(old.subarray(0, used));
+      this.replace(i, block);
+    }
   }
 
   /** An independent copy holding the same positions, of the same type. */
@@ -86,7 +98,7 @@ export class KvCache {
       this.maxPositions,
       Math.max(this.length, 1),
       this.allocator,
-      this.type,
+      this.storage,
     );
     const used = this.length * this.kvDim;
     for (let l = 0; l < this.nLayers; l++) {
@@ -114,30 +126,45 @@ export class KvCache {
     return bytes;
   }
 
+  private store(layers: KvRows[], layer: number, rows: Float32Array, position: number): void {
+    const dst = layers[layer];
+    const offset = position * this.kvDim;
+    if (dst instanceof Float32Array) dst.set(rows, offset);
+    else if (!f32ToF16Into(dst, rows, offset)) {
+      this.widenToF32();
+      layers[layer].set(rows, offset);
+    }
+  }
+
+  /**
+   * Moves every layer to f32 storage, widening all `capacity` positions: a forward pass writes its
+   * new rows before it counts them in `length`.
+   */
+  private widenToF32(): void {
+    this.storage = "f32";
+    for (const [i, old] of [...this.keys, ...this.values].entries()) {
+      const block = this.block(this.capacity);
+      for (let j = 0; j < block.length; j++) block[j] = f16ToF32(old[j]);
+      this.replace(i, block);
+    }
+  }
+
   /** A block for `positions` positions of one layer's keys or values. */
   private block(positions: number): Float32Array {
-    return this.allocator.alloc(Math.ceil((positions * this.kvDim * BYTES_PER_VALUE[this.type]) / 4));
+    return this.allocator.alloc(Math.ceil((positions * this.kvDim * BYTES_PER_VALUE[this.storage]) / 4));
   }
 
   /** The block seen as rows of this cache's type. */
   private rows(block: Float32Array): KvRows {
-    if (this.type === "f32") return block;
+    if (this.storage === "f32") return block;
     return new Uint16Array(block.buffer, block.byteOffset, block.byteLength / 2);
   }
 
-  /** Moves buffer `index` (rows `old`) to a block of `capacity` positions, keeping the first `used` values. */
-  private grow(index: number, old: KvRows, capacity: number, used: number): KvRows {
-    const next = this.block(capacity);
-    const rows = this.rows(next);
-    rows.set(old.subarray(0, used));
+  /** Frees buffer `index` (keys of layer index, or values of layer index - nLayers) for `block`. */
+  private replace(index: number, block: Float32Array): void {
     this.allocator.free(this.owned.buffers[index]);
-    this.owned.buffers[index] = next;
-    return rows;
+    this.owned.buffers[index] = block;
+    const layers = index < this.nLayers ? this.keys : this.values;
+    layers[index % this.nLayers] = this.rows(block);
   }
-}
-
-/** dst[offset..) = rows, rounded to f16 bits when dst is an f16 layer. */
-function store(dst: KvRows, rows: Float32Array, offset: number): void {
-  if (dst instanceof Float32Array) dst.set(rows, offset);
-  else f32ToF16Into(dst, rows, offset);
 }

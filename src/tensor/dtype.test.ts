@@ -51,8 +51,12 @@ test("every f16 value survives f16 -> f32 -> f16 unchanged", () => {
   }
 });
 
-test("f32ToF16Into writes rounded bits at the offset and nothing else", () => {
+test("f32ToF16Into writes rounded bits at the offset and says whether they are all finite", () => {
   const out = new Uint16Array(6).fill(0xffff);
-  f32ToF16Into(out, new Float32Array([1, -2, 2 ** -24]), 2);
+  assert.equal(f32ToF16Into(out, new Float32Array([1, -2, 2 ** -24]), 2), true);
   assert.deepEqual([...out], [0xffff, 0xffff, 0x3c00, 0xc000, 0x0001, 0xffff]);
+  assert.equal(f32ToF16Into(out, new Float32Array([65504, -65504]), 0), true);
+  assert.equal(f32ToF16Into(out, new Float32Array([1, 65520]), 0), false);
+  assert.equal(f32ToF16Into(out, new Float32Array([NaN]), 0), false);
+  assert.equal(f32ToF16Into(out, new Float32Array([-Infinity, 0]), 0), false);
 });

@@ -139,7 +139,8 @@ export type KvRows = Float32Array | Uint16Array;
 /**
  * Causal multi-head attention with grouped KV heads, for n new queries at positions
  * start..start+n-1 against a cache holding positions 0..start+n-1.
- * q, out: (n, nHeads * hd); kCache, vCache: (positions, nKvHeads * hd), f32 or f16 (widened as read);
+ * q, out: (n, nHeads * hd); kCache, vCache: (positions, nKvHeads * hd), both f32 or both f16
+ * (widened as read; finite: the SIMD kernel reads f16 infinities as finite, see KvCache.setKeys);
  * att: scratch (start + n,).
  */
 export function attention(

@@ -1634,12 +1634,12 @@
 
   ;; attention over an f16 KV cache: kc, vc hold IEEE half-float bits, (positions, nKvHeads*hd).
   ;; The same instructions in the same order as "attention", each key and value widened to f32 as
-  ;; it is loaded, so the result has the bits of "attention" on the cache decoded to f32, on any
+  ;; it is loaded, so the result has the bits of "attention" on the cache widened to f32, on any
   ;; number of threads. Widening 4 values: v128.load16x4_s sign-extends, << 13 puts exponent and
   ;; mantissa in place, the mask keeps the sign in bit 31 only, x 2^112 rebiases the exponent and
-  ;; normalises subnormals (exact). Where the f16 exponent is all ones (inf, NaN: values past
-  ;; ±65504 when written) the f32 exponent is set all ones first, so they stay inf and NaN; the
-  ;; scalar tails use $f16, which gives the same values.
+  ;; normalises subnormals (exact). f16 infinities and NaNs would come out finite (±2^16 and more):
+  ;; the cache never holds them (KvCache switches to f32 storage first), and keeping them would
+  ;; cost a quarter of the decoding speed at long contexts.
   (func (export "attention_f16") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
     (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
     (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
@@ -1647,10 +1647,8 @@
     (local $kp i32) (local $s f32) (local $max f32) (local $mv v128) (local $sum v128) (local $inv f32)
     (local $len4 i32) (local $ap i32) (local $aend i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $vp i32) (local $w v128)
-    (local $b v128) (local $mask v128) (local $e31 v128) (local $top v128) (local $magic v128)
+    (local $b v128) (local $mask v128) (local $magic v128)
     (local.set $mask (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
-    (local.set $e31 (v128.const i32x4 0x0f800000 0x0f800000 0x0f800000 0x0f800000))
-    (local.set $top (v128.const i32x4 0x70000000 0x70000000 0x70000000 0x70000000))
     (local.set $magic (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
     (local.set $kvb (i32.shl (i32.mul (local.get $nKvHeads) (local.get $hd)) (i32.const 1)))
     (local.set $scale (f32.demote_f64 (f64.div (f64.const 1) (f64.sqrt (f64.convert_i32_u (local.get $hd))))))
@@ -1680,7 +1678,7 @@
               (f32x4.add (local.get $a)
                 (f32x4.mul
                   (v128.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2))))
-                  (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+                  (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $v)))
           (local.set $s (call $hsum (local.get $a)))
@@ -1736,13 +1734,13 @@
           (loop $p16
             (local.set $a (v128.load32_splat (local.get $ap)))
             (local.set $b (i32x4.shl (v128.load16x4_s (local.get $vp)) (i32.const 13)))
-            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $b (i32x4.shl (v128.load16x4_s offset=8 (local.get $vp)) (i32.const 13)))
-            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $b (i32x4.shl (v128.load16x4_s offset=16 (local.get $vp)) (i32.const 13)))
-            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $a) (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $b (i32x4.shl (v128.load16x4_s offset=24 (local.get $vp)) (i32.const 13)))
-            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $a) (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
             (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
             (br_if $p16 (i32.lt_u (local.get $ap) (local.get $aend))))
@@ -1760,7 +1758,7 @@
           (local.set $ap (local.get $att))
           (loop $p4
             (local.set $b (i32x4.shl (v128.load16x4_s (local.get $vp)) (i32.const 13)))
-            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $ap)) (f32x4.mul (v128.or (v128.and (local.get $b) (local.get $mask)) (v128.and (i32x4.eq (v128.and (local.get $b) (local.get $e31)) (local.get $e31)) (local.get $top))) (local.get $magic)))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $ap)) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
             (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
             (br_if $p4 (i32.lt_u (local.get $ap) (local.get $aend))))
