@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadModel } from "../load-model.js";
+import type { KvCacheType } from "../models/kv-cache.js";
 import { randomGguf, SHAPES, type BenchType } from "./random-model.js";
 
 /**
@@ -15,6 +16,8 @@ export interface BenchOptions {
   threads: number;
   kernels?: "js" | "wasm";
   quantizeActivations: boolean;
+  /** Undefined: NEXTOKEN_KV_CACHE_TYPE, or f32. */
+  kvCacheType?: KvCacheType;
   promptTokens: number;
   decodeTokens: number;
   runs: number;
@@ -26,6 +29,8 @@ export interface BenchResult {
   kernels: string;
   threads: number;
   quantizeActivations: boolean;
+  /** How the sessions stored their KV cache. */
+  kvCacheType: KvCacheType;
   loadMs: number;
   promptTokens: number;
   promptTokPerS: number;
@@ -44,6 +49,7 @@ export async function measure(path: string, name: string, options: BenchOptions)
     threads: options.threads,
     kernels: options.kernels,
     quantizeActivations: options.quantizeActivations,
+    kvCacheType: options.kvCacheType,
   });
   const loadMs = performance.now() - loadStart;
   // Sampled, not getrusage's maxrss: on Linux that keeps the parent's high-water mark across exec.
@@ -81,6 +87,7 @@ export async function measure(path: string, name: string, options: BenchOptions)
     kernels: kernels?.name ?? options.kernels ?? "wasm",
     threads: kernels?.threads ?? options.threads,
     quantizeActivations: options.quantizeActivations,
+    kvCacheType: model.kvCacheType,
     loadMs: round(loadMs, 0),
     promptTokens: options.promptTokens,
     promptTokPerS: round((options.promptTokens / median(prefill)) * 1000, 1),

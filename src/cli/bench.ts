@@ -8,6 +8,7 @@ import {
 } from "../bench/bench.js";
 import { BENCH_TYPES, SHAPES, type BenchType } from "../bench/random-model.js";
 import type { FlagValues } from "./flags.js";
+import { kvCacheTypeFlag } from "./model-arg.js";
 import type { Output } from "./render.js";
 
 /** `nextoken bench` flags (see BENCH_HELP). */
@@ -19,6 +20,7 @@ export const BENCH_FLAGS = {
   threads: { type: "string" },
   kernels: { type: "string" },
   exact: { type: "boolean" },
+  "kv-cache-type": { type: "string" },
   prompt: { type: "string" },
   tokens: { type: "string" },
   runs: { type: "string" },
@@ -33,6 +35,7 @@ export const BENCH_HELP = `nextoken bench [flags]: speed of random-weight models
   --threads LIST       thread counts to run, e.g. 1,2 (default 1)
   --kernels wasm|js    kernel path (default wasm)
   --exact              exact Q8_0/Q4_0 products (default: 8-bit activations, as llama.cpp)
+  --kv-cache-type T    f32 (default) or f16 KV cache (the table's kernels column says "f16 KV")
   --prompt N           prompt tokens (default 128)    --tokens N   decoded tokens (default 64)
   --runs N             runs per model, the median is shown (default 3)
   --json               JSON instead of a table`;
@@ -59,6 +62,7 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
   const base: Omit<BenchOptions, "threads"> = {
     kernels,
     quantizeActivations: values.exact !== true,
+    kvCacheType: kvCacheTypeFlag(values),
     promptTokens: int("prompt", 128, 4096),
     decodeTokens: int("tokens", 64, 4096),
     runs: int("runs", 3, 100),
@@ -74,6 +78,7 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
     String(base.runs),
     ...(kernels ? ["--kernels", kernels] : []),
     ...(base.quantizeActivations ? [] : ["--exact"]),
+    ...(base.kvCacheType ? ["--kv-cache-type", base.kvCacheType] : []),
   ];
 
   const results: BenchResult[] = [];
@@ -119,6 +124,7 @@ function header(): string {
 }
 
 function row(r: BenchResult): string {
-  const kernels = r.kernels + (r.quantizeActivations ? "" : " exact");
+  const kernels =
+    r.kernels + (r.quantizeActivations ? "" : " exact") + (r.kvCacheType === "f16" ? " f16 KV" : "");
   return `| ${r.model} | ${r.fileMB} | ${kernels} | ${r.threads} | ${r.loadMs} | ${r.promptTokPerS} | ${r.timeToFirstTokenMs} | ${r.decodeTokPerS} | ${r.msPerToken} | ${r.peakRssMB} |`;
 }

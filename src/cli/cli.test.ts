@@ -55,6 +55,33 @@ test("the same model through its GGUF conversion generates the same text", () =>
   assert.equal(stdout, text);
 });
 
+test("--kv-cache-type f16 generates run.c's text too, bench reports it, and a bad type is refused", () => {
+  const { text } = referenceOutput();
+  const model = join(STORIES, "stories260K-f32.gguf");
+  const f16 = run(["generate", "-m", model, "--kv-cache-type", "f16", "-n", "252", "Once upon a time"]);
+  assert.equal(f16.code, 0, f16.stderr);
+  assert.equal(f16.stdout, text);
+  const bench = run(["bench", "-m", model, "--kv-cache-type", "f16", "--prompt", "8", "--tokens", "4"]);
+  assert.equal(bench.code, 0, bench.stderr);
+  assert.match(bench.stdout, /\| wasm-simd128 f16 KV \| 1 \|/);
+  const json = run([
+    "bench",
+    "-m",
+    model,
+    "--kv-cache-type",
+    "f16",
+    "--runs",
+    "1",
+    "--tokens",
+    "4",
+    "--json",
+  ]);
+  assert.equal((JSON.parse(json.stdout) as Array<{ kvCacheType: string }>)[0].kvCacheType, "f16");
+  const bad = run(["generate", "-m", model, "--kv-cache-type", "q8_0", "hi"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--kv-cache-type must be "f32" or "f16", got "q8_0"/);
+});
+
 test("info describes a checkpoint", () => {
   const { code, stdout } = run([
     "info",

@@ -13,6 +13,7 @@ export const MODEL_FLAGS: Options = {
   model: { type: "string", short: "m" },
   tokenizer: { type: "string" },
   threads: { type: "string" },
+  "kv-cache-type": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 

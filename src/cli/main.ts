@@ -59,6 +59,7 @@ Model:
       (or ORG/NAME[@REVISION][:QUANT] on the Hugging Face Hub)
       --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
       --threads N       worker threads
+      --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory
 
 Output:
       --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)

@@ -3,9 +3,13 @@ import { InvalidOptionError } from "../errors.js";
 import { progressReporter } from "../hub/progress.js";
 import { resolveModelSource } from "../hub/resolve-model.js";
 import { loadModel, type Model } from "../load-model.js";
+import { isKvCacheType, type KvCacheType } from "../models/kv-cache.js";
 import type { FlagValues } from "./flags.js";
 
-/** Loads the model named by --model (and --tokenizer, --threads); without --model, the built-in one. */
+/**
+ * Loads the model named by --model (and --tokenizer, --threads, --kv-cache-type); without --model,
+ * the built-in one.
+ */
 export async function modelFromFlags(values: FlagValues): Promise<Model> {
   const source = values.model ?? defaultModelDir();
   if (typeof source !== "string") {
@@ -19,6 +23,7 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new InvalidOptionError("--threads", values.threads, "a positive integer");
   }
+  const kvCacheType = kvCacheTypeFlag(values);
   // Not a path but ORG/NAME[@REV][:QUANT]: fetched into (or found in) the Hugging Face cache.
   const path = await resolveModelSource(source, {
     file: typeof values.file === "string" ? values.file : undefined,
@@ -30,7 +35,16 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
   return loadModel(path, {
     tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
     threads,
+    kvCacheType,
   });
+}
+
+/** --kv-cache-type f32|f16, or undefined when not given (NEXTOKEN_KV_CACHE_TYPE or f32 then). */
+export function kvCacheTypeFlag(values: FlagValues): KvCacheType | undefined {
+  const raw = values["kv-cache-type"];
+  if (raw === undefined) return undefined;
+  if (!isKvCacheType(raw)) throw new InvalidOptionError("--kv-cache-type", raw, '"f32" or "f16"');
+  return raw;
 }
 
 /** The prompt from positionals (joined by spaces); "" when none. */

@@ -105,8 +105,6 @@ export class Gpt2Model implements CausalLM {
 
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l];
-      const keys = cache.keys[l];
-      const values = cache.values[l];
       // ln_1, fused q/k/v projection; q kept, k and v appended to the cache
       k.layernorm(xb, x, L.ln1[0], L.ln1[1], eps, n, dim);
       k.matmul(qkv, xb, L.wQkv, n, row);
@@ -114,11 +112,11 @@ export class Gpt2Model implements CausalLM {
       for (let t = 0; t < n; t++) {
         const o = t * 3 * dim;
         q.set(qkv.subarray(o, o + dim), t * dim);
-        keys.set(qkv.subarray(o + dim, o + 2 * dim), (start + t) * dim);
-        values.set(qkv.subarray(o + 2 * dim, o + 3 * dim), (start + t) * dim);
+        cache.setKeys(l, qkv.subarray(o + dim, o + 2 * dim), start + t);
+        cache.setValues(l, qkv.subarray(o + 2 * dim, o + 3 * dim), start + t);
       }
       // causal attention, output projection, residual
-      k.attention(attOut, q, keys, values, att, start, n, nHeads, nHeads, hd);
+      k.attention(attOut, q, cache.keys[l], cache.values[l], att, start, n, nHeads, nHeads, hd);
       k.matmul(proj, attOut, L.wProj, n, row);
       k.addBias(proj, L.bProj, n, dim);
       k.addInPlace(x, proj, n * dim);

@@ -129,10 +129,10 @@ export class LlamaModel implements CausalLM {
       k.matmul(kv, xb, L.wk, n, row);
       if (L.bk) k.addBias(kv, L.bk, n, kvDim);
       k.rope(kv, cos, sin, n, nKvHeads, hd);
-      cache.keys[l].set(kv.subarray(0, n * kvDim), start * kvDim);
+      cache.setKeys(l, kv.subarray(0, n * kvDim), start);
       k.matmul(kv, xb, L.wv, n, row);
       if (L.bv) k.addBias(kv, L.bv, n, kvDim);
-      cache.values[l].set(kv.subarray(0, n * kvDim), start * kvDim);
+      cache.setValues(l, kv.subarray(0, n * kvDim), start);
       // causal attention over the cache, output projection, residual
       k.attention(attOut, q, cache.keys[l], cache.values[l], att, start, n, nHeads, nKvHeads, hd);
       k.matmul(proj, attOut, L.wo, n, row);

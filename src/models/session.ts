@@ -1,18 +1,28 @@
 import { ContextOverflowError, DisposedError, InvalidOptionError } from "../errors.js";
 import type { CausalLM } from "./causal-lm.js";
-import { KvCache } from "./kv-cache.js";
+import { KvCache, type KvCacheType } from "./kv-cache.js";
 import type { Session } from "./types.js";
 
 /** A sequence over a CausalLM: its KV cache and the checks that keep it honest. */
 export class ModelSession implements Session {
   private cache: KvCache | undefined;
 
+  /** `cache`: a cache to continue (fork), or the storage type of a new empty one. */
   constructor(
     private readonly model: CausalLM,
-    cache?: KvCache,
+    cache: KvCache | KvCacheType = "f32",
   ) {
     const { nLayers, nKvHeads, headDim, contextLength } = model.config;
-    this.cache = cache ?? new KvCache(nLayers, nKvHeads * headDim, contextLength, undefined, model.kernels);
+    const kvDim = nKvHeads * headDim;
+    this.cache =
+      typeof cache === "string"
+        ? new KvCache(nLayers, kvDim, contextLength, undefined, model.kernels, cache)
+        : cache;
+  }
+
+  /** The KV cache's storage type and the bytes it holds, for reports. */
+  get kvCache(): Pick<KvCache, "type" | "byteLength"> {
+    return this.live();
   }
 
   get position(): number {

@@ -85,3 +85,17 @@ export function f32ToF16(value: number): number {
   if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++;
   return sign | bits;
 }
+
+/**
+ * Stores x rounded to f16 bits (nearest even, as f32ToF16) at out[offset..offset + x.length).
+ * Returns false when some value became an infinity or NaN (beyond ±65504, or not finite).
+ */
+export function f32ToF16Into(out: Uint16Array, x: Float32Array, offset: number): boolean {
+  let finite = true;
+  for (let i = 0; i < x.length; i++) {
+    const h = f32ToF16(x[i]);
+    out[offset + i] = h;
+    if ((h & 0x7c00) === 0x7c00) finite = false;
+  }
+  return finite;
+}

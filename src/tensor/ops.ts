@@ -1,3 +1,5 @@
+import { f16ToF32 } from "./dtype.js";
+
 /**
  * Elementwise and per-row kernels over Float32Array. Output first, sizes last; nothing allocates.
  * Sums run in float64 (JS numbers) and are rounded once on store.
@@ -131,16 +133,21 @@ export function ropeTables(
   }
 }
 
+/** One layer's cached keys or values, (positions, kvDim) row-major: f32, or IEEE f16 bits (half the memory). */
+export type KvRows = Float32Array | Uint16Array;
+
 /**
  * Causal multi-head attention with grouped KV heads, for n new queries at positions
  * start..start+n-1 against a cache holding positions 0..start+n-1.
- * q, out: (n, nHeads * hd); kCache, vCache: (positions, nKvHeads * hd); att: scratch (start + n,).
+ * q, out: (n, nHeads * hd); kCache, vCache: (positions, nKvHeads * hd), both f32 or both f16
+ * (widened as read; finite: the SIMD kernel reads f16 infinities as finite, see KvCache.setKeys);
+ * att: scratch (start + n,).
  */
 export function attention(
   out: Float32Array,
   q: Float32Array,
-  kCache: Float32Array,
-  vCache: Float32Array,
+  kCache: KvRows,
+  vCache: KvRows,
   att: Float32Array,
   start: number,
   n: number,
@@ -160,7 +167,8 @@ export function attention(
       for (let p = 0; p < len; p++) {
         const kp = p * kvDim + ko;
         let s = 0;
-        for (let i = 0; i < hd; i++) s += q[qo + i] * kCache[kp + i];
+        if (kCache instanceof Float32Array) for (let i = 0; i < hd; i++) s += q[qo + i] * kCache[kp + i];
+        else for (let i = 0; i < hd; i++) s += q[qo + i] * f16ToF32(kCache[kp + i]);
         att[p] = s * scale;
       }
       softmaxInPlace(att, len);
@@ -168,7 +176,8 @@ export function attention(
       for (let p = 0; p < len; p++) {
         const a = att[p];
         const vp = p * kvDim + ko;
-        for (let i = 0; i < hd; i++) out[qo + i] += a * vCache[vp + i];
+        if (vCache instanceof Float32Array) for (let i = 0; i < hd; i++) out[qo + i] += a * vCache[vp + i];
+        else for (let i = 0; i < hd; i++) out[qo + i] += a * f16ToF32(vCache[vp + i]);
       }
     }
   }

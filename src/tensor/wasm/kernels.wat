@@ -1904,4 +1904,155 @@
           (br $c1l)))
         (local.set $item (i32.add (local.get $item) (i32.const 1)))
         (br $items))))
+
+  ;; ---------------------------------------------------------------- f16 KV cache
+
+  ;; attention over an f16 KV cache: kc, vc hold IEEE half-float bits, (positions, nKvHeads*hd).
+  ;; The same instructions in the same order as "attention", each key and value widened to f32 as
+  ;; it is loaded, so the result has the bits of "attention" on the cache widened to f32, on any
+  ;; number of threads. Widening 4 values: v128.load16x4_s sign-extends, << 13 puts exponent and
+  ;; mantissa in place, the mask keeps the sign in bit 31 only, x 2^112 rebiases the exponent and
+  ;; normalises subnormals (exact). f16 infinities and NaNs would come out finite (±2^16 and more):
+  ;; the cache never holds them (KvCache switches to f32 storage first), and keeping them would
+  ;; cost a quarter of the decoding speed at long contexts.
+  (func (export "attention_f16") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
+    (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
+    (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
+    (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32)
+    (local $kp i32) (local $s f32) (local $max f32) (local $mv v128) (local $sum v128) (local $inv f32)
+    (local $len4 i32) (local $ap i32) (local $aend i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $vp i32) (local $w v128)
+    (local $b v128) (local $mask v128) (local $magic v128)
+    (local.set $mask (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+    (local.set $magic (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+    (local.set $kvb (i32.shl (i32.mul (local.get $nKvHeads) (local.get $hd)) (i32.const 1)))
+    (local.set $scale (f32.demote_f64 (f64.div (f64.const 1) (f64.sqrt (f64.convert_i32_u (local.get $hd))))))
+    (local.set $hd4 (i32.and (local.get $hd) (i32.const -4)))
+    (local.set $item (local.get $i0))
+    (block $done
+      (loop $items
+        (br_if $done (i32.ge_u (local.get $item) (local.get $i1)))
+        (local.set $t (i32.div_u (local.get $item) (local.get $nHeads)))
+        (local.set $h (i32.rem_u (local.get $item) (local.get $nHeads)))
+        (local.set $len (i32.add (i32.add (local.get $start) (local.get $t)) (i32.const 1)))
+        (local.set $len4 (i32.and (local.get $len) (i32.const -4)))
+        (local.set $qo (i32.add (local.get $q) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
+        (local.set $ko (i32.shl (i32.mul (i32.div_u (local.get $h) (i32.div_u (local.get $nHeads) (local.get $nKvHeads))) (local.get $hd)) (i32.const 1)))
+        ;; scores and their max
+        (local.set $max (f32.const -inf))
+        (local.set $kp (i32.add (local.get $kc) (local.get $ko)))
+        (local.set $ap (local.get $att))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
+        (loop $scores
+          (local.set $a (v128.const i32x4 0 0 0 0))
+          (local.set $i (i32.const 0))
+          (block $vd (loop $v
+            (br_if $vd (i32.ge_u (local.get $i) (local.get $hd4)))
+            (local.set $b (i32x4.shl (v128.load16x4_s (i32.add (local.get $kp) (i32.shl (local.get $i) (i32.const 1)))) (i32.const 13)))
+            (local.set $a
+              (f32x4.add (local.get $a)
+                (f32x4.mul
+                  (v128.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2))))
+                  (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $v)))
+          (local.set $s (call $hsum (local.get $a)))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_u (local.get $i) (local.get $hd)))
+            (local.set $s
+              (f32.add (local.get $s)
+                (f32.mul
+                  (f32.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2))))
+                  (call $f16 (i32.load16_u (i32.add (local.get $kp) (i32.shl (local.get $i) (i32.const 1))))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $sl)))
+          (local.set $s (f32.mul (local.get $s) (local.get $scale)))
+          (f32.store (local.get $ap) (local.get $s))
+          (local.set $max (f32.max (local.get $max) (local.get $s)))
+          (local.set $kp (i32.add (local.get $kp) (local.get $kvb)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (br_if $scores (i32.lt_u (local.get $ap) (local.get $aend))))
+        ;; e^(s - max), summed in 4 lanes, then the tail one lane at a time
+        (local.set $mv (f32x4.splat (local.get $max)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $ap (local.get $att))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len4) (i32.const 2))))
+        (block $ed (loop $e
+          (br_if $ed (i32.ge_u (local.get $ap) (local.get $aend)))
+          (local.set $a (call $exp4 (f32x4.sub (v128.load (local.get $ap)) (local.get $mv))))
+          (v128.store (local.get $ap) (local.get $a))
+          (local.set $sum (f32x4.add (local.get $sum) (local.get $a)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (br $e)))
+        (local.set $s (call $hsum (local.get $sum)))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
+        (block $etd (loop $et
+          (br_if $etd (i32.ge_u (local.get $ap) (local.get $aend)))
+          (local.set $inv (f32x4.extract_lane 0 (call $exp4 (f32x4.splat (f32.sub (f32.load (local.get $ap)) (local.get $max))))))
+          (f32.store (local.get $ap) (local.get $inv))
+          (local.set $s (f32.add (local.get $s) (local.get $inv)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (br $et)))
+        (local.set $inv (f32.div (f32.const 1) (local.get $s)))
+        (local.set $w (f32x4.splat (local.get $inv)))
+        ;; out = (Σ_p e_p v_p) / Σ e_p, 16 columns at a time in registers
+        (local.set $o (i32.add (local.get $out) (i32.sub (local.get $qo) (local.get $q))))
+        (local.set $i (i32.const 0))
+        (block $c16d (loop $c16
+          (br_if $c16d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $hd)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $c1 (v128.const i32x4 0 0 0 0))
+          (local.set $c2 (v128.const i32x4 0 0 0 0))
+          (local.set $c3 (v128.const i32x4 0 0 0 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 1)))))
+          (local.set $ap (local.get $att))
+          (loop $p16
+            (local.set $a (v128.load32_splat (local.get $ap)))
+            (local.set $b (i32x4.shl (v128.load16x4_s (local.get $vp)) (i32.const 13)))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $b (i32x4.shl (v128.load16x4_s offset=8 (local.get $vp)) (i32.const 13)))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $b (i32x4.shl (v128.load16x4_s offset=16 (local.get $vp)) (i32.const 13)))
+            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $b (i32x4.shl (v128.load16x4_s offset=24 (local.get $vp)) (i32.const 13)))
+            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $a) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p16 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (local.set $p (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+          (v128.store offset=0 (local.get $p) (f32x4.mul (local.get $c0) (local.get $w)))
+          (v128.store offset=16 (local.get $p) (f32x4.mul (local.get $c1) (local.get $w)))
+          (v128.store offset=32 (local.get $p) (f32x4.mul (local.get $c2) (local.get $w)))
+          (v128.store offset=48 (local.get $p) (f32x4.mul (local.get $c3) (local.get $w)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $c16)))
+        (block $c4d (loop $c4
+          (br_if $c4d (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $hd)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 1)))))
+          (local.set $ap (local.get $att))
+          (loop $p4
+            (local.set $b (i32x4.shl (v128.load16x4_s (local.get $vp)) (i32.const 13)))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $ap)) (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p4 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (v128.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32x4.mul (local.get $c0) (local.get $w)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $c4)))
+        (block $c1d (loop $c1l
+          (br_if $c1d (i32.ge_u (local.get $i) (local.get $hd)))
+          (local.set $s (f32.const 0))
+          (local.set $vp (i32.add (local.get $vc) (i32.add (local.get $ko) (i32.shl (local.get $i) (i32.const 1)))))
+          (local.set $ap (local.get $att))
+          (loop $p1
+            (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $ap)) (call $f16 (i32.load16_u (local.get $vp))))))
+            (local.set $vp (i32.add (local.get $vp) (local.get $kvb)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+            (br_if $p1 (i32.lt_u (local.get $ap) (local.get $aend))))
+          (f32.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))) (f32.mul (local.get $s) (local.get $inv)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $c1l)))
+        (local.set $item (i32.add (local.get $item) (i32.const 1)))
+        (br $items))))
 )

@@ -54,6 +54,21 @@ export interface KernelExports {
     i0: number,
     i1: number,
   ): void;
+  /** attention over a KV cache of f16 bits; the bits of attention on the cache widened to f32. */
+  attention_f16(
+    out: number,
+    q: number,
+    kc: number,
+    vc: number,
+    att: number,
+    start: number,
+    n: number,
+    nHeads: number,
+    nKvHeads: number,
+    hd: number,
+    i0: number,
+    i1: number,
+  ): void;
 }
 
 let cached: WebAssembly.Module | null | undefined;

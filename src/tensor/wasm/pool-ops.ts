@@ -30,6 +30,8 @@ export const CONTROL_INTS = 32;
 export const OP_MATMUL = 0;
 export const OP_MATMUL_Q = 1;
 export const OP_ATTENTION = 2;
+/** OP_ATTENTION over an f16 KV cache (same arguments). */
+export const OP_ATTENTION_F16 = 3;
 
 /** Spin this long for new work or for stragglers before sleeping in Atomics.wait. */
 export const SPIN_MS = 0.05;
@@ -59,6 +61,22 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
       return;
     case OP_ATTENTION:
       e.attention(
+        c[a],
+        c[a + 1],
+        c[a + 2],
+        c[a + 3],
+        scratch,
+        c[a + 4],
+        c[a + 5],
+        c[a + 6],
+        c[a + 7],
+        c[a + 8],
+        r0,
+        r1,
+      );
+      return;
+    case OP_ATTENTION_F16:
+      e.attention_f16(
         c[a],
         c[a + 1],
         c[a + 2],

@@ -312,6 +312,57 @@ test("wasm rmsnorm, layernorm, softmax, swiglu, gelu, rope and attention match t
   }
 });
 
+/** f16 bits of random values in ±scale, with subnormals, ±0 and the largest f16 mixed in. */
+function randomHalves(n: number, seed: number, scale: number): Uint16Array {
+  const out = Uint16Array.from(random(n, seed), (v) => f32ToF16(v * scale));
+  const edge = [0x0001, 0x83ff, 0x0200, 0x8000, 0x0000, 0x7bff, 0xfbff, 0x0400];
+  for (let i = 0; i < n; i += 5) out[i] = edge[(i / 5) % edge.length];
+  return out;
+}
+
+test("wasm attention over an f16 KV cache: the bits of f32 attention on the widened cache, on odd sizes, GQA and 2 threads", async () => {
+  const arena = new WasmArena();
+  const one = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
+  const two = new WasmKernels(arena, module, { threads: 2, quantizeActivations: false, minParallelWork: 0 });
+  await two.ready();
+  try {
+    // hd 7 and 10: 4-column blocks and a scalar tail; hd 21 and 37: 16-column blocks too
+    for (const [nHeads, nKvHeads, hd, start, n] of [
+      [3, 3, 6, 0, 1],
+      [4, 2, 10, 5, 3],
+      [6, 1, 7, 2, 2],
+      [4, 4, 21, 9, 1],
+      [8, 2, 37, 30, 4],
+    ]) {
+      const positions = start + n;
+      const name = `${nHeads}/${nKvHeads} heads, hd ${hd}, start ${start}, n ${n}`;
+      const q = random(n * nHeads * hd, 6);
+      const kh = randomHalves(positions * nKvHeads * hd, 7, 2);
+      const vh = randomHalves(positions * nKvHeads * hd, 8, 2);
+      const [kf, vf] = [Float32Array.from(kh, f16ToF32), Float32Array.from(vh, f16ToF32)];
+      const size = n * nHeads * hd;
+      const [half, widened, reference, threaded] = [0, 1, 2, 3].map(() => new Float32Array(size));
+      one.attention(half, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      one.attention(widened, q, kf, vf, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      assert.deepEqual(half, widened, `${name}: f16 and widened f32 caches`);
+      jsKernels.attention(reference, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      const diff = maxRelDiff(half, reference);
+      assert.ok(diff < 1e-6, `${name}: max relative diff ${diff} from the TypeScript f16 reference`);
+      two.attention(threaded, q, kh, vh, new Float32Array(positions), start, n, nHeads, nKvHeads, hd);
+      assert.deepEqual(threaded, half, `${name}: 2 threads`);
+      // a prefill gives the bits of one query at a time
+      for (let t = 0; t < n; t++) {
+        const row = new Float32Array(nHeads * hd);
+        const qt = q.subarray(t * nHeads * hd, (t + 1) * nHeads * hd);
+        one.attention(row, qt, kh, vh, new Float32Array(positions), start + t, 1, nHeads, nKvHeads, hd);
+        assert.deepEqual(row, half.subarray(t * nHeads * hd, (t + 1) * nHeads * hd), `${name}: query ${t}`);
+      }
+    }
+  } finally {
+    two.dispose();
+  }
+});
+
 test("wasm K-quant row decoders give the same bits as the TypeScript decoders", () => {
   const arena = new WasmArena();
   const e = instantiateKernels(module, arena.memory);

@@ -1,6 +1,6 @@
 import type { DType } from "../dtype.js";
 import type { Kernels } from "../kernels.js";
-import { ropeTables, addBias, addInPlace } from "../ops.js";
+import { ropeTables, addBias, addInPlace, type KvRows } from "../ops.js";
 import { decodeRow, rowLength } from "../rows.js";
 import type { Tensor } from "../tensor.js";
 import type { WasmArena } from "./arena.js";
@@ -10,6 +10,7 @@ import {
   CONTROL_INTS,
   OP,
   OP_ATTENTION,
+  OP_ATTENTION_F16,
   OP_MATMUL,
   OP_MATMUL_Q,
   runChunk,
@@ -152,8 +153,8 @@ export class WasmKernels implements Kernels {
   attention = (
     out: Float32Array,
     q: Float32Array,
-    kCache: Float32Array,
-    vCache: Float32Array,
+    kCache: KvRows,
+    vCache: KvRows,
     _att: Float32Array,
     start: number,
     n: number,
@@ -164,17 +165,24 @@ export class WasmKernels implements Kernels {
     const positions = start + n;
     const kvLength = positions * nKvHeads * hd;
     const a = this.args;
+    let op = OP_ATTENTION;
+    if (kCache instanceof Float32Array && vCache instanceof Float32Array) {
+      a[2] = this.input(kCache, kvLength, 2);
+      a[3] = this.input(vCache, kvLength, 3);
+    } else if (kCache instanceof Uint16Array && vCache instanceof Uint16Array) {
+      a[2] = this.inputHalves(kCache, kvLength, 2);
+      a[3] = this.inputHalves(vCache, kvLength, 3);
+      op = OP_ATTENTION_F16;
+    } else throw new TypeError("attention: keys and values must both be f32 or both f16");
     a[0] = this.outputPtr(out, n * nHeads * hd, 0);
     a[1] = this.input(q, n * nHeads * hd, 1);
-    a[2] = this.input(kCache, kvLength, 2);
-    a[3] = this.input(vCache, kvLength, 3);
     a[4] = start;
     a[5] = n;
     a[6] = nHeads;
     a[7] = nKvHeads;
     a[8] = hd;
     this.threadScratch(positions * 4);
-    this.run(OP_ATTENTION, n * nHeads, n * nHeads * positions * hd * 2);
+    this.run(op, n * nHeads, n * nHeads * positions * hd * 2);
     this.copyBack(out, a[0], n * nHeads * hd);
   };
 
@@ -302,6 +310,14 @@ export class WasmKernels implements Kernels {
     if (this.arena.owns(x)) return x.byteOffset;
     const ptr = this.stagingPtr(slot, length * 4);
     this.arena.f32(ptr, length).set(x.subarray(0, length));
+    return ptr;
+  }
+
+  /** Address of `x`'s first `length` f16 values: in place, or copied into staging slot `slot`. */
+  private inputHalves(x: Uint16Array, length: number, slot: number): number {
+    if (this.arena.owns(x)) return x.byteOffset;
+    const ptr = this.stagingPtr(slot, length * 2);
+    new Uint16Array(this.arena.memory.buffer, ptr, length).set(x.subarray(0, length));
     return ptr;
   }
 
