@@ -1938,12 +1938,57 @@
         (local.set $len4 (i32.and (local.get $len) (i32.const -4)))
         (local.set $qo (i32.add (local.get $q) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
         (local.set $ko (i32.shl (i32.mul (i32.div_u (local.get $h) (i32.div_u (local.get $nHeads) (local.get $nKvHeads))) (local.get $hd)) (i32.const 1)))
-        ;; scores and their max
+        ;; scores and their max: 4 positions at a time while hd % 4 = 0, as "attention"
         (local.set $max (f32.const -inf))
         (local.set $kp (i32.add (local.get $kc) (local.get $ko)))
         (local.set $ap (local.get $att))
+        (local.set $aend (i32.add (local.get $att) (i32.shl (select (local.get $len4) (i32.const 0) (i32.eq (local.get $hd4) (local.get $hd))) (i32.const 2))))
+        (local.set $mv (f32x4.splat (f32.const -inf)))
+        (block $s4d (loop $s4
+          (br_if $s4d (i32.ge_u (local.get $ap) (local.get $aend)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $c1 (v128.const i32x4 0 0 0 0))
+          (local.set $c2 (v128.const i32x4 0 0 0 0))
+          (local.set $c3 (v128.const i32x4 0 0 0 0))
+          (local.set $i (i32.const 0))
+          (local.set $vp (local.get $kp))
+          (block $v4d (loop $v4
+            (br_if $v4d (i32.ge_u (local.get $i) (local.get $hd)))
+            (local.set $w (v128.load (i32.add (local.get $qo) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $w) (f32x4.mul (v128.and (i32x4.shl (v128.load16x4_s (local.get $vp)) (i32.const 13)) (local.get $mask)) (local.get $magic)))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $w) (f32x4.mul (v128.and (i32x4.shl (v128.load16x4_s (i32.add (local.get $vp) (local.get $kvb))) (i32.const 13)) (local.get $mask)) (local.get $magic)))))
+            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $w) (f32x4.mul (v128.and (i32x4.shl (v128.load16x4_s (i32.add (local.get $vp) (i32.shl (local.get $kvb) (i32.const 1)))) (i32.const 13)) (local.get $mask)) (local.get $magic)))))
+            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $w) (f32x4.mul (v128.and (i32x4.shl (v128.load16x4_s (i32.add (local.get $vp) (i32.mul (local.get $kvb) (i32.const 3)))) (i32.const 13)) (local.get $mask)) (local.get $magic)))))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 8)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $v4)))
+          (local.set $c0
+            (f32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c0) (local.get $c1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c0) (local.get $c1))))
+          (local.set $c2
+            (f32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c2) (local.get $c3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c2) (local.get $c3))))
+          (local.set $a
+            (f32x4.mul
+              (f32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c0) (local.get $c2))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c0) (local.get $c2)))
+              (f32x4.splat (local.get $scale))))
+          (v128.store (local.get $ap) (local.get $a))
+          (local.set $mv (f32x4.max (local.get $mv) (local.get $a)))
+          (local.set $kp (i32.add (local.get $kp) (i32.shl (local.get $kvb) (i32.const 2))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (br $s4)))
+        (local.set $max
+          (f32.max
+            (f32.max (f32x4.extract_lane 0 (local.get $mv)) (f32x4.extract_lane 1 (local.get $mv)))
+            (f32.max (f32x4.extract_lane 2 (local.get $mv)) (f32x4.extract_lane 3 (local.get $mv)))))
+        ;; the other positions one at a time
         (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
-        (loop $scores
+        (block $scoresDone (loop $scores
+          (br_if $scoresDone (i32.ge_u (local.get $ap) (local.get $aend)))
           (local.set $a (v128.const i32x4 0 0 0 0))
           (local.set $i (i32.const 0))
           (block $vd (loop $v
@@ -1971,7 +2016,7 @@
           (local.set $max (f32.max (local.get $max) (local.get $s)))
           (local.set $kp (i32.add (local.get $kp) (local.get $kvb)))
           (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-          (br_if $scores (i32.lt_u (local.get $ap) (local.get $aend))))
+          (br $scores)))
         ;; e^(s - max), summed in 4 lanes, then the tail one lane at a time
         (local.set $mv (f32x4.splat (local.get $max)))
         (local.set $sum (v128.const i32x4 0 0 0 0))

@@ -333,6 +333,8 @@ test("wasm attention over an f16 KV cache: the bits of f32 attention on the wide
       [6, 1, 7, 2, 2],
       [4, 4, 21, 9, 1],
       [8, 2, 37, 30, 4],
+      [4, 2, 16, 9, 3], // hd % 4 = 0: scores 4 positions at a time, then the rest
+      [2, 1, 8, 3, 1],
     ]) {
       const positions = start + n;
       const name = `${nHeads}/${nKvHeads} heads, hd ${hd}, start ${start}, n ${n}`;
