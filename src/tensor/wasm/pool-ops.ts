@@ -30,6 +30,7 @@ export const CONTROL_INTS = 32;
 export const OP_MATMUL = 0;
 export const OP_MATMUL_Q = 1;
 export const OP_ATTENTION = 2;
+export const OP_MATMUL_K = 3;
 
 /** Spin this long for new work or for stragglers before sleeping in Atomics.wait. */
 export const SPIN_MS = 0.05;
@@ -56,6 +57,9 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
         r1,
         c[a + 8],
       );
+      return;
+    case OP_MATMUL_K:
+      e.matmul_k(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1);
       return;
     case OP_ATTENTION:
       e.attention(
