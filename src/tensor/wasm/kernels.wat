@@ -687,20 +687,290 @@
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
     (call $hsum (local.get $acc)))
 
+  ;; Prefill (n >= 3): each row is unpacked once into this thread's scratch, then every token
+  ;; multiplies it in place ($row_unpacked). The unpacked weights lie in the activations' order, so
+  ;; each token's lane sums are the integers of $row_q45k / $row_q6k and the float steps are theirs:
+  ;; the same bits as one-token steps. Per super-block at $dst, 1024 bytes: 256 i16 weights
+  ;; (offset 0); 16 scale vectors, one per 16 values, the scale in every lane (512); q4_K / q5_K:
+  ;; the 8 mins as i16 lanes (768), q6_K: the 16 scales (768, 784); f32 d (800) and dmin (804).
+  (func $unpack_q45k (param $p i32) (param $nb i32) (param $dst i32) (param $five i32)
+    (local $sc v128) (local $v v128) (local $a v128) (local $b v128) (local $lo v128) (local $hi v128)
+    (local $h0 v128) (local $h1 v128) (local $hb v128) (local $m v128) (local $qs i32) (local $j i32)
+    (local $o i32) (local $end i32)
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (select (i32.const 176) (i32.const 144) (local.get $five)))))
+    (loop $blocks
+      ;; scales and mins as in $row_q45k
+      (local.set $v (v128.load offset=4 (local.get $p)))
+      (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 4 5 6 7 8 9 10 11 (local.get $v) (local.get $v)))
+      (local.set $b (i8x16.shuffle 0 0 0 0 0 1 2 3 0 0 0 0 4 5 6 7 (local.get $v) (local.get $v)))
+      (local.set $v
+        (v128.or
+          (v128.or
+            (v128.and (local.get $a) (v128.const i8x16 63 63 63 63 15 15 15 15 63 63 63 63 0 0 0 0))
+            (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 15 15 15 15)))
+          (v128.and (i16x8.shr_u (local.get $b) (i32.const 2)) (v128.const i8x16 0 0 0 0 48 48 48 48 0 0 0 0 48 48 48 48))))
+      (local.set $sc (i16x8.extend_low_i8x16_u (local.get $v)))
+      (v128.store offset=768 (local.get $dst) (i16x8.extend_high_i8x16_u (local.get $v)))
+      (local.set $v (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+      (v128.store offset=512 (local.get $dst) (local.get $v))
+      (v128.store offset=528 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc)))
+      (v128.store offset=544 (local.get $dst) (local.get $v))
+      (v128.store offset=560 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 4 5 4 5 4 5 4 5 4 5 4 5 4 5 4 5 (local.get $sc) (local.get $sc)))
+      (v128.store offset=576 (local.get $dst) (local.get $v))
+      (v128.store offset=592 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 6 7 6 7 6 7 6 7 6 7 6 7 6 7 6 7 (local.get $sc) (local.get $sc)))
+      (v128.store offset=608 (local.get $dst) (local.get $v))
+      (v128.store offset=624 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 8 9 8 9 8 9 8 9 8 9 8 9 8 9 8 9 (local.get $sc) (local.get $sc)))
+      (v128.store offset=640 (local.get $dst) (local.get $v))
+      (v128.store offset=656 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 10 11 10 11 10 11 10 11 10 11 10 11 10 11 10 11 (local.get $sc) (local.get $sc)))
+      (v128.store offset=672 (local.get $dst) (local.get $v))
+      (v128.store offset=688 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 12 13 12 13 12 13 12 13 12 13 12 13 12 13 12 13 (local.get $sc) (local.get $sc)))
+      (v128.store offset=704 (local.get $dst) (local.get $v))
+      (v128.store offset=720 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 14 15 14 15 14 15 14 15 14 15 14 15 14 15 14 15 (local.get $sc) (local.get $sc)))
+      (v128.store offset=736 (local.get $dst) (local.get $v))
+      (v128.store offset=752 (local.get $dst) (local.get $v))
+      (f32.store offset=800 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (f32.store offset=804 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=2 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $o (local.get $dst))
+      (local.set $j (i32.const 0))
+      (if (local.get $five)
+        (then
+          (local.set $qs (i32.add (local.get $p) (i32.const 48)))
+          (local.set $h0 (v128.load offset=16 (local.get $p)))
+          (local.set $h1 (v128.load offset=32 (local.get $p)))
+          (loop $chunks5
+            (local.set $hb (i16x8.shr_u (local.get $h0) (local.get $j)))
+            (local.set $v (v128.load (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (v128.store offset=0 (local.get $o) (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=16 (local.get $o) (i16x8.shr_u (local.get $lo) (i32.const 8)))
+            (v128.store offset=64 (local.get $o) (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $hi) (i32.const 8)))
+            (local.set $hb (i16x8.shr_u (local.get $h1) (local.get $j)))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (v128.store offset=32 (local.get $o) (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=48 (local.get $o) (i16x8.shr_u (local.get $lo) (i32.const 8)))
+            (v128.store offset=96 (local.get $o) (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=112 (local.get $o) (i16x8.shr_u (local.get $hi) (i32.const 8)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks5 (i32.lt_u (local.get $j) (i32.const 8)))))
+        (else
+          (local.set $qs (i32.add (local.get $p) (i32.const 16)))
+          (loop $chunks4
+            (local.set $v (v128.load (local.get $qs)))
+            (v128.store offset=0 (local.get $o) (v128.and (local.get $v) (local.get $m)))
+            (v128.store offset=16 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)))
+            (v128.store offset=64 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+            (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $v) (i32.const 12)))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (v128.store offset=32 (local.get $o) (v128.and (local.get $v) (local.get $m)))
+            (v128.store offset=48 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)))
+            (v128.store offset=96 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+            (v128.store offset=112 (local.get $o) (i16x8.shr_u (local.get $v) (i32.const 12)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks4 (i32.lt_u (local.get $j) (i32.const 8))))))
+      (local.set $p (i32.add (local.get $p) (select (i32.const 176) (i32.const 144) (local.get $five))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 1024)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; A q6_K row unpacked as $row_q6k reads it (layout above).
+  (func $unpack_q6k (param $p i32) (param $nb i32) (param $dst i32)
+    (local $sv v128) (local $sc v128) (local $a v128) (local $b v128) (local $h v128) (local $u v128)
+    (local $ql i32) (local $qh i32) (local $half i32) (local $c i32) (local $end i32) (local $o i32) (local $e i32)
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 210))))
+    (loop $blocks
+      (local.set $sv (v128.load offset=192 (local.get $p)))
+      (f32.store offset=800 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=208 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $ql (local.get $p))
+      (local.set $qh (i32.add (local.get $p) (i32.const 128)))
+      (local.set $o (local.get $dst))
+      (local.set $e (i32.add (local.get $dst) (i32.const 512)))
+      (local.set $half (i32.const 0))
+      (loop $halves
+        (local.set $sc (i16x8.extend_low_i8x16_s (local.get $sv)))
+        (v128.store offset=768 (i32.add (local.get $dst) (i32.shl (local.get $half) (i32.const 4))) (local.get $sc))
+        ;; the broadcast scales of this half's 8 sub-blocks of 16
+        (v128.store offset=0 (local.get $e) (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+        (v128.store offset=16 (local.get $e) (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc)))
+        (v128.store offset=32 (local.get $e) (i8x16.shuffle 4 5 4 5 4 5 4 5 4 5 4 5 4 5 4 5 (local.get $sc) (local.get $sc)))
+        (v128.store offset=48 (local.get $e) (i8x16.shuffle 6 7 6 7 6 7 6 7 6 7 6 7 6 7 6 7 (local.get $sc) (local.get $sc)))
+        (v128.store offset=64 (local.get $e) (i8x16.shuffle 8 9 8 9 8 9 8 9 8 9 8 9 8 9 8 9 (local.get $sc) (local.get $sc)))
+        (v128.store offset=80 (local.get $e) (i8x16.shuffle 10 11 10 11 10 11 10 11 10 11 10 11 10 11 10 11 (local.get $sc) (local.get $sc)))
+        (v128.store offset=96 (local.get $e) (i8x16.shuffle 12 13 12 13 12 13 12 13 12 13 12 13 12 13 12 13 (local.get $sc) (local.get $sc)))
+        (v128.store offset=112 (local.get $e) (i8x16.shuffle 14 15 14 15 14 15 14 15 14 15 14 15 14 15 14 15 (local.get $sc) (local.get $sc)))
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (local.set $a (v128.load (local.get $ql)))
+          (local.set $b (v128.load offset=32 (local.get $ql)))
+          (local.set $h (v128.load (local.get $qh)))
+          (local.set $u
+            (v128.or (v128.and (local.get $a) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 4)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=0 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=16 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (local.get $b) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=64 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (local.get $h) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=128 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=144 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $b) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shr_u (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=192 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=208 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $ql (i32.add (local.get $ql) (i32.const 16)))
+          (local.set $qh (i32.add (local.get $qh) (i32.const 16)))
+          (local.set $o (i32.add (local.get $o) (i32.const 32)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $c) (i32.const 2))))
+        (local.set $ql (i32.add (local.get $ql) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (i32.const 192)))
+        (local.set $e (i32.add (local.get $e) (i32.const 128)))
+        (local.set $sv (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $sv) (local.get $sv)))
+        (local.set $half (i32.add (local.get $half) (i32.const 1)))
+        (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+      (local.set $p (i32.add (local.get $p) (i32.const 210)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 1024)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; One token's dot product with a row unpacked at $u ($nb super-blocks), 32 values per step.
+  (func $row_unpacked (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $six i32) (result f32)
+    (local $acc v128) (local $isum v128) (local $a v128) (local $b v128) (local $e i32) (local $stop i32)
+    (local $end i32) (local $dx f32)
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 10))))
+    (loop $blocks
+      (local.set $dx (f32.load (local.get $s)))
+      (local.set $isum (v128.const i32x4 0 0 0 0))
+      (if (local.get $six)
+        (then
+          (local.set $isum
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s))))
+                (i32.const 5))))))
+      (local.set $stop (i32.add (local.get $u) (i32.const 512)))
+      (local.set $e (local.get $stop))
+      (loop $pieces
+        (local.set $a
+          (i16x8.add
+            (i16x8.mul (v128.load offset=0 (local.get $u)) (v128.load offset=0 (local.get $q)))
+            (i16x8.mul (v128.load offset=16 (local.get $u)) (v128.load offset=16 (local.get $q)))))
+        (local.set $b
+          (i16x8.add
+            (i16x8.mul (v128.load offset=32 (local.get $u)) (v128.load offset=32 (local.get $q)))
+            (i16x8.mul (v128.load offset=48 (local.get $u)) (v128.load offset=48 (local.get $q)))))
+        (local.set $isum
+          (i32x4.add (local.get $isum)
+            (i32x4.add
+              (i32x4.dot_i16x8_s (local.get $a) (v128.load offset=0 (local.get $e)))
+              (i32x4.dot_i16x8_s (local.get $b) (v128.load offset=16 (local.get $e))))))
+        (local.set $u (i32.add (local.get $u) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $e (i32.add (local.get $e) (i32.const 32)))
+        (br_if $pieces (i32.lt_u (local.get $u) (local.get $stop))))
+      ;; $u is 512 past the super-block: its d at 288, dmin at 292, mins at 256
+      (if (local.get $six)
+        (then
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx)))))))
+        (else
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx)))))))))
+      (local.set $u (i32.add (local.get $u) (i32.const 512)))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
+    (call $hsum (local.get $acc)))
+
   ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q4_K / q5_K / q6_K W (d, k), x from quantize_k.
   ;; Rows in tiles of ~128 KB, each token meeting every row of a tile, so a prefill streams the
-  ;; weights once; every (row, token) is one call of $row_q45k / $row_q6k, whatever n is.
+  ;; weights once. One or two tokens: one call of $row_q45k / $row_q6k per (row, token); more: each
+  ;; row unpacked into $scratch (k · 4 bytes) once per group of up to 16 tokens.
   (func (export "matmul_k") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
-    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32)
+    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $scratch i32)
     (local $nb i32) (local $rb i32) (local $qrow i32) (local $srow i32) (local $tile i32) (local $jt i32)
     (local $je i32) (local $tok i32) (local $p i32) (local $end i32) (local $q i32) (local $s i32) (local $o i32)
+    (local $j i32) (local $t0 i32) (local $t1 i32) (local $six i32)
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 8)))
     (local.set $rb (call $rowBytes (local.get $t) (local.get $k)))
     (local.set $qrow (i32.shl (local.get $nb) (i32.const 9)))
     (local.set $srow (i32.shl (local.get $nb) (i32.const 6)))
     (local.set $tile (i32.div_u (i32.const 131072) (local.get $rb)))
     (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
+    (local.set $six (i32.eq (local.get $t) (i32.const 7)))
     (local.set $jt (local.get $r0))
+    (if (i32.ge_u (local.get $n) (i32.const 3))
+      (then
+        (block $uDone
+          (loop $uTiles
+            (br_if $uDone (i32.ge_u (local.get $jt) (local.get $r1)))
+            (local.set $je (i32.add (local.get $jt) (local.get $tile)))
+            (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
+            (local.set $t0 (i32.const 0))
+            (loop $groups
+              (local.set $t1 (i32.add (local.get $t0) (i32.const 16)))
+              (if (i32.gt_u (local.get $t1) (local.get $n)) (then (local.set $t1 (local.get $n))))
+              (local.set $j (local.get $jt))
+              (loop $rowsU
+                (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+                (if (local.get $six)
+                  (then (call $unpack_q6k (local.get $p) (local.get $nb) (local.get $scratch)))
+                  (else (call $unpack_q45k (local.get $p) (local.get $nb) (local.get $scratch) (i32.eq (local.get $t) (i32.const 6)))))
+                (local.set $tok (local.get $t0))
+                (loop $toksU
+                  (f32.store
+                    (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2)))
+                    (call $row_unpacked (local.get $scratch) (local.get $nb)
+                      (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow)))
+                      (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow)))
+                      (local.get $six)))
+                  (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
+                  (br_if $toksU (i32.lt_u (local.get $tok) (local.get $t1))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $rowsU (i32.lt_u (local.get $j) (local.get $je))))
+              (local.set $t0 (local.get $t1))
+              (br_if $groups (i32.lt_u (local.get $t0) (local.get $n))))
+            (local.set $jt (local.get $je))
+            (br $uTiles)))
+        (return)))
     (block $tilesDone
       (loop $tiles
         (br_if $tilesDone (i32.ge_u (local.get $jt) (local.get $r1)))
@@ -715,7 +985,7 @@
             (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
             (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
             (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
-            (if (i32.eq (local.get $t) (i32.const 7))
+            (if (local.get $six)
               (then
                 (loop $rows6
                   (f32.store (local.get $o) (call $row_q6k (local.get $p) (local.get $nb) (local.get $q) (local.get $s)))

@@ -42,6 +42,7 @@ export interface KernelExports {
     k: number,
     r0: number,
     r1: number,
+    scratch: number,
   ): void;
   quantize_x(x: number, xq: number, xs: number, count: number, two: number): void;
   quantize_k(x: number, xq: number, xs: number, count: number): void;

@@ -59,7 +59,7 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
       );
       return;
     case OP_MATMUL_K:
-      e.matmul_k(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1);
+      e.matmul_k(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1, scratch);
       return;
     case OP_ATTENTION:
       e.attention(

@@ -139,6 +139,7 @@ export class WasmKernels implements Kernels {
       const xq = this.q8Buffer(blocks * 576);
       const xs = xq + blocks * 512;
       this.e.quantize_k(xp, xq, xs, n * k);
+      this.threadScratch(k * 4); // a prefill's unpacked row: 1024 bytes per 256 values
       a[0] = t;
       a[1] = wp;
       a[2] = xq;
