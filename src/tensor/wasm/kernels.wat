@@ -687,7 +687,7 @@
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
     (call $hsum (local.get $acc)))
 
-  ;; Prefill (n >= 3): each row is unpacked once into this thread's scratch, then every token
+  ;; Prefill (n >= 2): each row is unpacked once into this thread's scratch, then every token
   ;; multiplies it in place ($row_unpacked). The unpacked weights lie in the activations' order, so
   ;; each token's lane sums are the integers of $row_q45k / $row_q6k and the float steps are theirs:
   ;; the same bits as one-token steps. Per super-block at $dst, 1024 bytes: 256 i16 weights
@@ -920,90 +920,179 @@
       (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
     (call $hsum (local.get $acc)))
 
-  ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q4_K / q5_K / q6_K W (d, k), x from quantize_k.
-  ;; Rows in tiles of ~128 KB, each token meeting every row of a tile, so a prefill streams the
-  ;; weights once. One or two tokens: one call of $row_q45k / $row_q6k per (row, token); more: each
-  ;; row unpacked into $scratch (k · 4 bytes) once per group of up to 16 tokens.
+  ;; $row_unpacked for two tokens at once (q, s and q2, s2), sharing the weight and scale loads;
+  ;; each token's integers and float steps are $row_unpacked's.
+  (func $row2_unpacked (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $q2 i32) (param $s2 i32)
+    (param $six i32) (result f32 f32)
+    (local $acc v128) (local $acc2 v128) (local $isum v128) (local $isum2 v128) (local $w0 v128) (local $w1 v128)
+    (local $w2 v128) (local $w3 v128) (local $e0 v128) (local $e1 v128) (local $e i32) (local $stop i32)
+    (local $end i32) (local $dx f32) (local $dx2 f32)
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 10))))
+    (loop $blocks
+      (local.set $dx (f32.load (local.get $s)))
+      (local.set $dx2 (f32.load (local.get $s2)))
+      (local.set $isum (v128.const i32x4 0 0 0 0))
+      (local.set $isum2 (v128.const i32x4 0 0 0 0))
+      (if (local.get $six)
+        (then
+          (local.set $isum
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s))))
+                (i32.const 5))))
+          (local.set $isum2
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s2)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s2))))
+                (i32.const 5))))))
+      (local.set $stop (i32.add (local.get $u) (i32.const 512)))
+      (local.set $e (local.get $stop))
+      (loop $pieces
+        (local.set $w0 (v128.load offset=0 (local.get $u)))
+        (local.set $w1 (v128.load offset=16 (local.get $u)))
+        (local.set $w2 (v128.load offset=32 (local.get $u)))
+        (local.set $w3 (v128.load offset=48 (local.get $u)))
+        (local.set $e0 (v128.load offset=0 (local.get $e)))
+        (local.set $e1 (v128.load offset=16 (local.get $e)))
+        (local.set $isum
+          (i32x4.add (local.get $isum)
+            (i32x4.add
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w0) (v128.load offset=0 (local.get $q))) (i16x8.mul (local.get $w1) (v128.load offset=16 (local.get $q))))
+                (local.get $e0))
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w2) (v128.load offset=32 (local.get $q))) (i16x8.mul (local.get $w3) (v128.load offset=48 (local.get $q))))
+                (local.get $e1)))))
+        (local.set $isum2
+          (i32x4.add (local.get $isum2)
+            (i32x4.add
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w0) (v128.load offset=0 (local.get $q2))) (i16x8.mul (local.get $w1) (v128.load offset=16 (local.get $q2))))
+                (local.get $e0))
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w2) (v128.load offset=32 (local.get $q2))) (i16x8.mul (local.get $w3) (v128.load offset=48 (local.get $q2))))
+                (local.get $e1)))))
+        (local.set $u (i32.add (local.get $u) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+        (local.set $e (i32.add (local.get $e) (i32.const 32)))
+        (br_if $pieces (i32.lt_u (local.get $u) (local.get $stop))))
+      (if (local.get $six)
+        (then
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum2))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx2)))))))
+        (else
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum2))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx2))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s2))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx2)))))))))
+      (local.set $u (i32.add (local.get $u) (i32.const 512)))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (local.set $s2 (i32.add (local.get $s2) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
+    (call $hsum (local.get $acc)) (call $hsum (local.get $acc2)))
+
+;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q4_K / q5_K / q6_K W (d, k), x from quantize_k.
+  ;; One token: $row_q45k / $row_q6k per row. More: rows in tiles of ~128 KB, and per group of up
+  ;; to 16 tokens each row of the tile unpacked into $scratch (k · 4 bytes) and multiplied by the
+  ;; group's tokens, two at a time: a prefill streams the weights once.
   (func (export "matmul_k") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
     (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $scratch i32)
     (local $nb i32) (local $rb i32) (local $qrow i32) (local $srow i32) (local $tile i32) (local $jt i32)
-    (local $je i32) (local $tok i32) (local $p i32) (local $end i32) (local $q i32) (local $s i32) (local $o i32)
-    (local $j i32) (local $t0 i32) (local $t1 i32) (local $six i32)
+    (local $je i32) (local $j i32) (local $t0 i32) (local $t1 i32) (local $tok i32) (local $p i32)
+    (local $end i32) (local $q i32) (local $s i32) (local $o i32) (local $six i32) (local $f1 f32) (local $f2 f32)
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 8)))
     (local.set $rb (call $rowBytes (local.get $t) (local.get $k)))
+    (local.set $six (i32.eq (local.get $t) (i32.const 7)))
+    (if (i32.ge_u (local.get $r0) (local.get $r1)) (then (return)))
+    (if (i32.eq (local.get $n) (i32.const 1))
+      (then
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 2))))
+        (local.set $p (i32.add (local.get $w) (i32.mul (local.get $r0) (local.get $rb))))
+        (local.set $end (i32.add (local.get $w) (i32.mul (local.get $r1) (local.get $rb))))
+        (if (local.get $six)
+          (then
+            (loop $rows6
+              (f32.store (local.get $o) (call $row_q6k (local.get $p) (local.get $nb) (local.get $xq) (local.get $xs)))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (local.set $p (i32.add (local.get $p) (local.get $rb)))
+              (br_if $rows6 (i32.lt_u (local.get $p) (local.get $end)))))
+          (else
+            (loop $rows45
+              (f32.store (local.get $o)
+                (call $row_q45k (local.get $p) (local.get $nb) (local.get $xq) (local.get $xs) (i32.eq (local.get $t) (i32.const 6))))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (local.set $p (i32.add (local.get $p) (local.get $rb)))
+              (br_if $rows45 (i32.lt_u (local.get $p) (local.get $end))))))
+        (return)))
     (local.set $qrow (i32.shl (local.get $nb) (i32.const 9)))
     (local.set $srow (i32.shl (local.get $nb) (i32.const 6)))
     (local.set $tile (i32.div_u (i32.const 131072) (local.get $rb)))
     (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
-    (local.set $six (i32.eq (local.get $t) (i32.const 7)))
     (local.set $jt (local.get $r0))
-    (if (i32.ge_u (local.get $n) (i32.const 3))
-      (then
-        (block $uDone
-          (loop $uTiles
-            (br_if $uDone (i32.ge_u (local.get $jt) (local.get $r1)))
-            (local.set $je (i32.add (local.get $jt) (local.get $tile)))
-            (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
-            (local.set $t0 (i32.const 0))
-            (loop $groups
-              (local.set $t1 (i32.add (local.get $t0) (i32.const 16)))
-              (if (i32.gt_u (local.get $t1) (local.get $n)) (then (local.set $t1 (local.get $n))))
-              (local.set $j (local.get $jt))
-              (loop $rowsU
-                (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
-                (if (local.get $six)
-                  (then (call $unpack_q6k (local.get $p) (local.get $nb) (local.get $scratch)))
-                  (else (call $unpack_q45k (local.get $p) (local.get $nb) (local.get $scratch) (i32.eq (local.get $t) (i32.const 6)))))
-                (local.set $tok (local.get $t0))
-                (loop $toksU
-                  (f32.store
-                    (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2)))
-                    (call $row_unpacked (local.get $scratch) (local.get $nb)
-                      (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow)))
-                      (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow)))
-                      (local.get $six)))
-                  (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
-                  (br_if $toksU (i32.lt_u (local.get $tok) (local.get $t1))))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (br_if $rowsU (i32.lt_u (local.get $j) (local.get $je))))
-              (local.set $t0 (local.get $t1))
-              (br_if $groups (i32.lt_u (local.get $t0) (local.get $n))))
-            (local.set $jt (local.get $je))
-            (br $uTiles)))
-        (return)))
-    (block $tilesDone
-      (loop $tiles
-        (br_if $tilesDone (i32.ge_u (local.get $jt) (local.get $r1)))
-        (local.set $je (i32.add (local.get $jt) (local.get $tile)))
-        (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
-        (local.set $tok (i32.const 0))
-        (block $toksDone
-          (loop $toks
-            (br_if $toksDone (i32.ge_u (local.get $tok) (local.get $n)))
-            (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
-            (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-            (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
-            (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
-            (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
-            (if (local.get $six)
-              (then
-                (loop $rows6
-                  (f32.store (local.get $o) (call $row_q6k (local.get $p) (local.get $nb) (local.get $q) (local.get $s)))
-                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
-                  (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $rows6 (i32.lt_u (local.get $p) (local.get $end)))))
-              (else
-                (loop $rows45
-                  (f32.store (local.get $o)
-                    (call $row_q45k (local.get $p) (local.get $nb) (local.get $q) (local.get $s) (i32.eq (local.get $t) (i32.const 6))))
-                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
-                  (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $rows45 (i32.lt_u (local.get $p) (local.get $end))))))
-            (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
-            (br $toks)))
-        (local.set $jt (local.get $je))
-        (br $tiles))))
-
+    (loop $tiles
+      (local.set $je (i32.add (local.get $jt) (local.get $tile)))
+      (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
+      (local.set $t0 (i32.const 0))
+      (loop $groups
+        (local.set $t1 (i32.add (local.get $t0) (i32.const 16)))
+        (if (i32.gt_u (local.get $t1) (local.get $n)) (then (local.set $t1 (local.get $n))))
+        (local.set $j (local.get $jt))
+        (loop $rows
+          (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+          (if (local.get $six)
+            (then (call $unpack_q6k (local.get $p) (local.get $nb) (local.get $scratch)))
+            (else (call $unpack_q45k (local.get $p) (local.get $nb) (local.get $scratch) (i32.eq (local.get $t) (i32.const 6)))))
+          ;; pairs of tokens, then one
+          (local.set $tok (local.get $t0))
+          (block $pairsDone
+            (loop $pairs
+              (br_if $pairsDone (i32.ge_u (i32.add (local.get $tok) (i32.const 1)) (local.get $t1)))
+              (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
+              (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
+              (call $row2_unpacked (local.get $scratch) (local.get $nb) (local.get $q) (local.get $s)
+                (i32.add (local.get $q) (local.get $qrow)) (i32.add (local.get $s) (local.get $srow)) (local.get $six))
+              (local.set $f2)
+              (local.set $f1)
+              (f32.store (local.get $o) (local.get $f1))
+              (f32.store (i32.add (local.get $o) (i32.shl (local.get $d) (i32.const 2))) (local.get $f2))
+              (local.set $tok (i32.add (local.get $tok) (i32.const 2)))
+              (br $pairs)))
+          (if (i32.lt_u (local.get $tok) (local.get $t1))
+            (then
+              (f32.store
+                (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2)))
+                (call $row_unpacked (local.get $scratch) (local.get $nb)
+                  (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow)))
+                  (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow)))
+                  (local.get $six)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $je))))
+        (local.set $t0 (local.get $t1))
+        (br_if $groups (i32.lt_u (local.get $t0) (local.get $n))))
+      (local.set $jt (local.get $je))
+      (br_if $tiles (i32.lt_u (local.get $jt) (local.get $r1)))))
 
   ;; One row of any dtype to f32 at $y (used for K-quants and for tests of the decoders).
   (func $dequant_row (export "dequant_row") (param $t i32) (param $w i32) (param $y i32) (param $k i32)
