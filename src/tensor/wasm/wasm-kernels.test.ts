@@ -260,7 +260,8 @@ function quantizeQ8K(x: Float32Array): { q: Int32Array; d: Float32Array } {
     }
     if (amax === 0) continue;
     const iscale = Math.fround(-127 / max);
-    for (let j = b * 256; j < b * 256 + 256; j++) q[j] = Math.min(127, nearestInt(Math.fround(iscale * x[j])));
+    for (let j = b * 256; j < b * 256 + 256; j++)
+      q[j] = Math.min(127, nearestInt(Math.fround(iscale * x[j])));
     d[b] = Math.fround(1 / iscale);
   }
   return { q, d };
