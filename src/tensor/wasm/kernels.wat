@@ -390,13 +390,14 @@
 
   ;; The default K-quant path, as llama.cpp's ggml_vec_dot_q4_K_q8_K / q5_K / q6_K: activations
   ;; quantized per 256 values (quantize_k, llama.cpp's quantize_row_q8_K), then per super-block an
-  ;; exact integer sum Σ_j scale_j · Σ w_q · x_q and the float scales once. Weights are unpacked
-  ;; within i16 lanes, as the q4_0 path does, so quantize_k stores each 16 activations evens then
-  ;; odds (as i16). Products w_q · x_q fit i16 (|x_q| <= 127, w_q <= 63), so a sub-block's products
-  ;; are added in i16 (at most 16002) and one i32x4.dot_i16x8_s against its scale, broadcast,
-  ;; multiplies and widens them. Mins (q4_K, q5_K) and q6_K's offset of 32 meet the per-16 and
-  ;; per-32 sums of the activation quants. All integers are exact, so any order of the integer
-  ;; sums gives the same bits; the float operations per super-block are fixed.
+  ;; exact integer sum Σ_j scale_j · Σ w_q · x_q and the float scales once. Weights are split into
+  ;; i16 lanes of even and odd values (bytes 2i and 2i+1 of a 16-byte load, as the q4_0 path does),
+  ;; so quantize_k stores each 16 activations evens then odds (as i16). Products w_q · x_q fit i16
+  ;; (|x_q| <= 127, 0 <= w_q <= 63), so a sub-block's products are added in i16 (at most 16002) and
+  ;; one i32x4.dot_i16x8_s against its scale, broadcast, multiplies and widens them. Mins (q4_K,
+  ;; q5_K) and q6_K's offset of 32 meet the per-16 and per-32 sums of the activation quants. Every
+  ;; path puts the same products in the same i32 lanes and integer sums are exact, so the order of
+  ;; adding them never changes the bits; the float operations per super-block are fixed.
   ;; Activations per super-block: 512 bytes of i16 quants at $xq, and 64 bytes at $xs: f32 scale,
   ;; 12 bytes unused, 16 i16 per-16 sums (offset 16), 8 i16 per-32 sums (offset 48).
 
