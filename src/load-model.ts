@@ -68,10 +68,12 @@ export interface LoadModelOptions {
    */
   kernels?: "js" | "wasm";
   /**
-   * Multiply Q8_0/Q4_0 weights with activations quantized to 8 bits per 32-block, as llama.cpp does
-   * (wasm kernels): 1.2-1.6x faster decoding on those weights, within llama.cpp's own 0.04 log-prob
-   * of the reference on the golden files. Default true; false (or NEXTOKEN_QUANTIZE_ACTIVATIONS=0)
-   * selects the exact path (two 16-bit activation parts, within 1e-4 of the f32 reference).
+   * Multiply Q8_0/Q4_0 weights with activations quantized to 8 bits per 32-block, and Q4_K/Q5_K/Q6_K
+   * weights with activations quantized per 256 values, as llama.cpp does (wasm kernels): 1.2-1.6x
+   * faster decoding on Q8_0/Q4_0 weights and about 2.5x on K-quants, within llama.cpp's own 0.04
+   * log-prob of the reference on the golden files. Default true; false (or
+   * NEXTOKEN_QUANTIZE_ACTIVATIONS=0) selects the exact path (Q8_0/Q4_0: two 16-bit activation parts;
+   * K-quants: rows decoded to f32; within 1e-4 of the f32 reference).
    */
   quantizeActivations?: boolean;
   /**

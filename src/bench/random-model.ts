@@ -1,11 +1,10 @@
-import { randomFillSync } from "node:crypto";
 import { writeGguf, type GgufWriteTensor, type GgufWriteValue } from "../formats/gguf-writer.js";
 import { byteSize, DTYPE_LAYOUT, f32ToF16, type DType } from "../tensor/dtype.js";
 
 /**
- * Llama-architecture GGUF files of named shapes with random weights, for benchmarks: speed does not
- * depend on the values. Quantized blocks are random bytes with a small fixed scale; the tokenizer is
- * a SentencePiece vocabulary of byte pieces and filler pieces.
+ * Llama-architecture GGUF files of named shapes with random weights (the same for the same seed), for
+ * benchmarks: speed does not depend on the values. Quantized blocks are random bytes with one small
+ * scale; the tokenizer is a SentencePiece vocabulary of byte pieces and filler pieces.
  */
 
 export interface ModelShape {
@@ -45,8 +44,11 @@ function dtypeFor(type: BenchType, k: number, embedding: boolean): DType {
   return k % 256 === 0 ? "q4_k" : "q4_0";
 }
 
-/** GGUF bytes of a random model of `shape` in `type`. */
-export function randomGguf(shape: ModelShape, type: BenchType, seed = 1): Uint8Array {
+/**
+ * GGUF bytes of a random model of `shape` in `type`; `blockScale` is the f16 scale of every
+ * quantized block (smaller: smaller logits).
+ */
+export function randomGguf(shape: ModelShape, type: BenchType, seed = 1, blockScale = 1 / 1024): Uint8Array {
   const { dim, hidden, layers, heads, kvHeads, vocab, context } = shape;
   const kvDim = (dim / heads) * kvHeads;
   const tensors: GgufWriteTensor[] = [];
@@ -57,7 +59,7 @@ export function randomGguf(shape: ModelShape, type: BenchType, seed = 1): Uint8A
       name,
       shape: [rows, cols],
       dtype,
-      bytes: randomTensor(dtype, rows * cols, (state += 0x9e3779b9)),
+      bytes: randomTensor(dtype, rows * cols, (state += 0x9e3779b9), blockScale),
     });
   };
   const ones = (name: string) =>
@@ -109,8 +111,8 @@ export function randomGguf(shape: ModelShape, type: BenchType, seed = 1): Uint8A
   return writeGguf(metadata, tensors);
 }
 
-/** Random weights of `dtype`: floats in ±0.05, or random quantized blocks with scale 1/1024. */
-function randomTensor(dtype: DType, count: number, seed: number): Uint8Array {
+/** Random weights of `dtype`: floats in ±0.05, or random quantized blocks with scale `blockScale`. */
+function randomTensor(dtype: DType, count: number, seed: number, blockScale: number): Uint8Array {
   const bytes = new Uint8Array(byteSize(dtype, count)!);
   if (dtype === "f32" || dtype === "f16" || dtype === "bf16") {
     const values = new Float32Array(count);
@@ -124,9 +126,18 @@ function randomTensor(dtype: DType, count: number, seed: number): Uint8Array {
     for (let i = 0; i < count; i++) halves[i] = f32ToF16(values[i]);
     return bytes;
   }
-  randomFillSync(bytes);
+  // xorshift32 from the seed: the same bytes every time
+  let s = seed | 1;
+  const words = new Uint32Array(bytes.buffer, 0, bytes.length >> 2);
+  for (let i = 0; i < words.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    words[i] = s;
+  }
+  for (let i = words.length * 4; i < bytes.length; i++) bytes[i] = (s = (s * 31 + 7) | 0) & 0xff;
   const { blockBytes } = DTYPE_LAYOUT[dtype];
-  const scale = f32ToF16(1 / 1024);
+  const scale = f32ToF16(blockScale);
   // the f16 scales of each block: d (and dmin) first, except Q6_K which ends with d
   const scaleAt = dtype === "q6_k" ? [208] : dtype === "q4_k" || dtype === "q5_k" ? [0, 2] : [0];
   for (let o = 0; o < bytes.length; o += blockBytes) {

@@ -34,7 +34,7 @@ export const BENCH_HELP = `nextoken bench [flags]: speed of random-weight models
   -m, --model PATH     measure this checkpoint instead
   --threads LIST       thread counts to run, e.g. 1,2 (default 1)
   --kernels wasm|js    kernel path (default wasm)
-  --exact              exact Q8_0/Q4_0 products (default: 8-bit activations, as llama.cpp)
+  --exact              exact Q8_0/Q4_0/K-quant products (default: 8-bit activations, as llama.cpp)
   --kv-cache-type T    f32 (default) or f16 KV cache (the table's kernels column says "f16 KV")
   --prompt N           prompt tokens (default 128)    --tokens N   decoded tokens (default 64)
   --runs N             runs per model, the median is shown (default 3)

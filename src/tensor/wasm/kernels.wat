@@ -6,9 +6,10 @@
 ;; Quantized rows are blocks along k, in ggml's layouts:
 ;;   q8_0: f16 d, 32 x i8                       (34 bytes per 32 values)
 ;;   q4_0: f16 d, 16 bytes of nibbles (j, j+16)  (18 bytes per 32 values)
-;;   q4_K / q5_K / q6_K: 256-value super-blocks (144 / 176 / 210 bytes), decoded to f32 per row.
-;; q8_0 and q4_0 are multiplied in integers against quantized activations (matmul_q); f32, f16,
-;; bf16 and decoded K-quant rows against f32 activations (matmul). Each (row, token) dot product is
+;;   q4_K / q5_K / q6_K: 256-value super-blocks (144 / 176 / 210 bytes)
+;; q8_0 and q4_0 are multiplied in integers against quantized activations (matmul_q), K-quants
+;; against activations quantized per 256 (matmul_k); f32, f16, bf16 and (on the exact path)
+;; K-quant rows decoded to f32 against f32 activations (matmul). Each (row, token) dot product is
 ;; computed by the same instruction sequence whatever n is, so a prefill gives bit-identical logits
 ;; to one-token steps, and any thread count gives the same bits. f32 dot products keep 4 f32x4
 ;; accumulators (16 values per iteration), summed (a0+a1)+(a2+a3), then lanes (l0+l1)+(l2+l3), then
@@ -384,6 +385,715 @@
           (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
         (local.set $w (i32.add (local.get $w) (i32.const 210)))
         (br $sb))))
+
+  ;; ---------------------------------------------------------------- K-quants on 8-bit activations
+
+  ;; The default K-quant path, as llama.cpp's ggml_vec_dot_q4_K_q8_K / q5_K / q6_K: activations
+  ;; quantized per 256 values (quantize_k, llama.cpp's quantize_row_q8_K), then per super-block an
+  ;; exact integer sum Σ_j scale_j · Σ w_q · x_q and the float scales once. Weights are split into
+  ;; i16 lanes of even and odd values (bytes 2i and 2i+1 of a 16-byte load, as the q4_0 path does),
+  ;; so quantize_k stores each 16 activations evens then odds (as i16). Products w_q · x_q fit i16
+  ;; (|x_q| <= 127, 0 <= w_q <= 63), so a sub-block's products are added in i16 (at most 16002) and
+  ;; one i32x4.dot_i16x8_s against its scale, broadcast, multiplies and widens them. Mins (q4_K,
+  ;; q5_K) and q6_K's offset of 32 meet the per-16 and per-32 sums of the activation quants. Every
+  ;; path puts the same products in the same i32 lanes and integer sums are exact, so the order of
+  ;; adding them never changes the bits; the float operations per super-block are fixed.
+  ;; Activations per super-block: 512 bytes of i16 quants at $xq, and 64 bytes at $xs: f32 scale,
+  ;; 12 bytes unused, 16 i16 per-16 sums (offset 16), 8 i16 per-32 sums (offset 48).
+
+  ;; x (count values, count % 256 == 0) -> quants at $xq and scales and sums at $xs. llama.cpp takes
+  ;; iscale = -127 / max with max the signed value of largest magnitude; 127 / amax flips the sign
+  ;; of both scale and quants, so every product is the same.
+  (func (export "quantize_k") (param $x i32) (param $xq i32) (param $xs i32) (param $count i32)
+    (local $end i32) (local $p i32) (local $g i32) (local $m v128) (local $amax f32) (local $is f32)
+    (local $iv v128) (local $a v128) (local $b v128) (local $c v128) (local $e v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $sb
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $m (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $x))
+        (local.set $g (i32.add (local.get $x) (i32.const 1024)))
+        (loop $max
+          (local.set $m
+            (f32x4.max (local.get $m)
+              (f32x4.max
+                (f32x4.max (f32x4.abs (v128.load (local.get $p))) (f32x4.abs (v128.load offset=16 (local.get $p))))
+                (f32x4.max (f32x4.abs (v128.load offset=32 (local.get $p))) (f32x4.abs (v128.load offset=48 (local.get $p)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 64)))
+          (br_if $max (i32.lt_u (local.get $p) (local.get $g))))
+        (local.set $amax
+          (f32.max
+            (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+            (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+        (local.set $is (f32.div (f32.const 127) (local.get $amax)))
+        ;; amax 0 (or so small that 127 / amax overflows): quants and scale 0, as llama.cpp
+        (if (i32.eqz (f32.lt (local.get $is) (f32.const inf))) (then (local.set $is (f32.const 0))))
+        (f32.store (local.get $xs)
+          (select (f32.div (f32.const 1) (local.get $is)) (f32.const 0) (f32.gt (local.get $is) (f32.const 0))))
+        (local.set $iv (f32x4.splat (local.get $is)))
+        (local.set $g (i32.const 0))
+        (loop $groups
+          ;; 16 values: round half to even (llama.cpp's nearest_int), |q| <= 127
+          (local.set $a (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (v128.load (local.get $x)) (local.get $iv)))))
+          (local.set $b (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (v128.load offset=16 (local.get $x)) (local.get $iv)))))
+          (local.set $c (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (v128.load offset=32 (local.get $x)) (local.get $iv)))))
+          (local.set $e (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (v128.load offset=48 (local.get $x)) (local.get $iv)))))
+          (local.set $m (i32x4.add (i32x4.add (local.get $a) (local.get $b)) (i32x4.add (local.get $c) (local.get $e))))
+          (i32.store16 offset=16 (i32.add (local.get $xs) (i32.shl (local.get $g) (i32.const 1)))
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $m)) (i32x4.extract_lane 1 (local.get $m)))
+              (i32.add (i32x4.extract_lane 2 (local.get $m)) (i32x4.extract_lane 3 (local.get $m)))))
+          (local.set $a (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))
+          (local.set $b (i16x8.narrow_i32x4_s (local.get $c) (local.get $e)))
+          (v128.store (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
+          (v128.store offset=16 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
+          (local.set $x (i32.add (local.get $x) (i32.const 64)))
+          (local.set $xq (i32.add (local.get $xq) (i32.const 32)))
+          (local.set $g (i32.add (local.get $g) (i32.const 1)))
+          (br_if $groups (i32.lt_u (local.get $g) (i32.const 16))))
+        ;; per-32 sums: pairs of per-16 sums
+        (v128.store offset=48 (local.get $xs)
+          (i16x8.narrow_i32x4_s
+            (i32x4.extadd_pairwise_i16x8_s (v128.load offset=16 (local.get $xs)))
+            (i32x4.extadd_pairwise_i16x8_s (v128.load offset=32 (local.get $xs)))))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 64)))
+        (br $sb))))
+
+  ;; One token's dot product with one q4_K / q5_K row of $nb super-blocks at $p, on activations from
+  ;; quantize_k ($q, $s). Per 64 values (j = 0..3), 32 bytes of nibbles: low nibbles are sub-block
+  ;; 2j, high nibbles 2j+1; q5_K's qh bits 2j and 2j+1 add 16.
+  (func $row_q45k (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (param $five i32) (result f32)
+    (local $acc v128) (local $isum v128) (local $sc v128) (local $mn v128) (local $v v128)
+    (local $a v128) (local $b v128) (local $lo v128) (local $hi v128) (local $h0 v128) (local $h1 v128)
+    (local $hb v128) (local $m v128) (local $qs i32) (local $j i32) (local $end i32) (local $dx f32)
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (select (i32.const 176) (i32.const 144) (local.get $five)))))
+    (loop $blocks
+      ;; the 6-bit scales and mins of the 8 sub-blocks (ggml get_scale_min_k4) from the 12 bytes s at
+      ;; $p + 4: scale j < 4 is s[j] & 63, j >= 4 (s[j+4] & 15) | (s[j-4] >> 6) << 4; min j < 4
+      ;; s[j+4] & 63, j >= 4 (s[j+4] >> 4) | (s[j] >> 6) << 4. As bytes (8 scales, 8 mins), then
+      ;; widened to i16 lanes. ($a: low bits, $b: the sources of bits 4-5)
+      (local.set $v (v128.load offset=4 (local.get $p)))
+      (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 4 5 6 7 8 9 10 11 (local.get $v) (local.get $v)))
+      (local.set $b (i8x16.shuffle 0 0 0 0 0 1 2 3 0 0 0 0 4 5 6 7 (local.get $v) (local.get $v)))
+      (local.set $v
+        (v128.or
+          (v128.or
+            (v128.and (local.get $a) (v128.const i8x16 63 63 63 63 15 15 15 15 63 63 63 63 0 0 0 0))
+            (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 15 15 15 15)))
+          (v128.and (i16x8.shr_u (local.get $b) (i32.const 2)) (v128.const i8x16 0 0 0 0 48 48 48 48 0 0 0 0 48 48 48 48))))
+      (local.set $sc (i16x8.extend_low_i8x16_u (local.get $v)))
+      (local.set $mn (i16x8.extend_high_i8x16_u (local.get $v)))
+      (local.set $isum (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (if (local.get $five)
+        (then
+          ;; q5_K: d, dmin, scales[12], qh[32], qs[128]. Nibbles and high bits are combined per
+          ;; byte (lo: bit 2j of qh to bit 4, hi: bit 2j+1), then split into even and odd lanes.
+          (local.set $qs (i32.add (local.get $p) (i32.const 48)))
+          (local.set $h0 (v128.load offset=16 (local.get $p)))
+          (local.set $h1 (v128.load offset=32 (local.get $p)))
+          (loop $chunks5
+            (local.set $hb (i16x8.shr_u (local.get $h0) (local.get $j)))
+            (local.set $v (v128.load (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $a
+              (i16x8.add
+                (i16x8.mul (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=0 (local.get $q)))
+                (i16x8.mul (i16x8.shr_u (local.get $lo) (i32.const 8)) (v128.load offset=16 (local.get $q)))))
+            (local.set $b
+              (i16x8.add
+                (i16x8.mul (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=64 (local.get $q)))
+                (i16x8.mul (i16x8.shr_u (local.get $hi) (i32.const 8)) (v128.load offset=80 (local.get $q)))))
+            (local.set $hb (i16x8.shr_u (local.get $h1) (local.get $j)))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $a
+              (i16x8.add (local.get $a)
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=32 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $lo) (i32.const 8)) (v128.load offset=48 (local.get $q))))))
+            (local.set $b
+              (i16x8.add (local.get $b)
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=96 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $hi) (i32.const 8)) (v128.load offset=112 (local.get $q))))))
+            ;; times the scales of sub-blocks 2j and 2j+1 (lanes 0 and 1), then the next two
+            (local.set $isum
+              (i32x4.add (local.get $isum)
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $a) (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+                  (i32x4.dot_i16x8_s (local.get $b) (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc))))))
+            (local.set $sc (i8x16.shuffle 4 5 6 7 8 9 10 11 12 13 14 15 0 1 2 3 (local.get $sc) (local.get $sc)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $q (i32.add (local.get $q) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks5 (i32.lt_u (local.get $j) (i32.const 8)))))
+        (else
+          ;; q4_K: d, dmin, scales[12], qs[128]. In each i16 lane of 2 bytes, v & 15, (v >> 8) & 15,
+          ;; (v >> 4) & 15 and v >> 12 are the even and odd values of sub-block 2j, then of 2j+1.
+          (local.set $qs (i32.add (local.get $p) (i32.const 16)))
+          (loop $chunks4
+            (local.set $v (v128.load (local.get $qs)))
+            (local.set $a
+              (i16x8.add
+                (i16x8.mul (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
+                (i16x8.mul (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q)))))
+            (local.set $b
+              (i16x8.add
+                (i16x8.mul (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=64 (local.get $q)))
+                (i16x8.mul (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=80 (local.get $q)))))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (local.set $a
+              (i16x8.add (local.get $a)
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $v) (local.get $m)) (v128.load offset=32 (local.get $q)))
+                  (i16x8.mul (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=48 (local.get $q))))))
+            (local.set $b
+              (i16x8.add (local.get $b)
+                (i16x8.add
+                  (i16x8.mul (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))
+            (local.set $isum
+              (i32x4.add (local.get $isum)
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (local.get $a) (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+                  (i32x4.dot_i16x8_s (local.get $b) (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc))))))
+            (local.set $sc (i8x16.shuffle 4 5 6 7 8 9 10 11 12 13 14 15 0 1 2 3 (local.get $sc) (local.get $sc)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $q (i32.add (local.get $q) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks4 (i32.lt_u (local.get $j) (i32.const 8))))))
+      ;; d·dx · Σ scale·w·x - dmin·dx · Σ min·(per-32 sums of x)
+      (local.set $dx (f32.load (local.get $s)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.sub
+            (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+              (f32x4.splat (f32.mul
+                (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+                (local.get $dx))))
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (local.get $mn) (v128.load offset=48 (local.get $s))))
+              (f32x4.splat (f32.mul
+                (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=2 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+                (local.get $dx)))))))
+      (local.set $p (i32.add (local.get $p) (select (i32.const 176) (i32.const 144) (local.get $five))))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+    (call $hsum (local.get $acc)))
+
+  ;; One token's dot product with one q6_K row of $nb super-blocks at $p, on activations from
+  ;; quantize_k. Per half of 128 values and 16 columns l at a time, bytes of ql[l], ql[l+32] and
+  ;; qh[l] give values l, l+32, l+64, l+96 ($dequant_q6_k), here as unsigned 6 bits: the offset
+  ;; of 32 is taken off once per super-block, 32 · Σ_j scale_j · (per-16 sum j of x).
+  (func $row_q6k (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (result f32)
+    (local $acc v128) (local $isum v128) (local $sv v128) (local $sc v128) (local $a v128) (local $b v128)
+    (local $h v128) (local $u v128) (local $ql i32) (local $qh i32) (local $half i32) (local $c i32) (local $end i32)
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 210))))
+    (loop $blocks
+      (local.set $sv (v128.load offset=192 (local.get $p)))
+      (local.set $isum
+        (i32x4.sub (v128.const i32x4 0 0 0 0)
+          (i32x4.shl
+            (i32x4.add
+              (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $sv)) (v128.load offset=16 (local.get $s)))
+              (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $sv)) (v128.load offset=32 (local.get $s))))
+            (i32.const 5))))
+      (local.set $ql (local.get $p))
+      (local.set $qh (i32.add (local.get $p) (i32.const 128)))
+      (local.set $half (i32.const 0))
+      (loop $halves
+        ;; this half's 8 scales as i16 lanes; each column step moves the next one into lane 0
+        (local.set $sc (i16x8.extend_low_i8x16_s (local.get $sv)))
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (local.set $a (v128.load (local.get $ql)))
+          (local.set $b (v128.load offset=32 (local.get $ql)))
+          (local.set $h (v128.load (local.get $qh)))
+          ;; value l: ql[l] low nibble | qh bits 0-1, scale lane 0
+          (local.set $u
+            (v128.or (v128.and (local.get $a) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 4)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (local.set $isum
+            (i32x4.add (local.get $isum)
+              (i32x4.dot_i16x8_s
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=0 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $u) (i32.const 8)) (v128.load offset=16 (local.get $q))))
+                (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))))
+          ;; value l+32: ql[l+32] low nibble | qh bits 2-3, scale lane 2
+          (local.set $u
+            (v128.or (v128.and (local.get $b) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (local.set $isum
+            (i32x4.add (local.get $isum)
+              (i32x4.dot_i16x8_s
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=64 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $u) (i32.const 8)) (v128.load offset=80 (local.get $q))))
+                (i8x16.shuffle 4 5 4 5 4 5 4 5 4 5 4 5 4 5 4 5 (local.get $sc) (local.get $sc)))))
+          ;; value l+64: ql[l] high nibble | qh bits 4-5, scale lane 4
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (local.get $h) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (local.set $isum
+            (i32x4.add (local.get $isum)
+              (i32x4.dot_i16x8_s
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=128 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $u) (i32.const 8)) (v128.load offset=144 (local.get $q))))
+                (i8x16.shuffle 8 9 8 9 8 9 8 9 8 9 8 9 8 9 8 9 (local.get $sc) (local.get $sc)))))
+          ;; value l+96: ql[l+32] high nibble | qh bits 6-7, scale lane 6
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $b) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shr_u (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (local.set $isum
+            (i32x4.add (local.get $isum)
+              (i32x4.dot_i16x8_s
+                (i16x8.add
+                  (i16x8.mul (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.load offset=192 (local.get $q)))
+                  (i16x8.mul (i16x8.shr_u (local.get $u) (i32.const 8)) (v128.load offset=208 (local.get $q))))
+                (i8x16.shuffle 12 13 12 13 12 13 12 13 12 13 12 13 12 13 12 13 (local.get $sc) (local.get $sc)))))
+          (local.set $sc (i8x16.shuffle 2 3 4 5 6 7 8 9 10 11 12 13 14 15 0 1 (local.get $sc) (local.get $sc)))
+          (local.set $ql (i32.add (local.get $ql) (i32.const 16)))
+          (local.set $qh (i32.add (local.get $qh) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 32)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $c) (i32.const 2))))
+        ;; past both 16-column steps: on to the next half
+        (local.set $ql (i32.add (local.get $ql) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 192)))
+        (local.set $sv (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $sv) (local.get $sv)))
+        (local.set $half (i32.add (local.get $half) (i32.const 1)))
+        (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+            (f32x4.splat (f32.mul
+              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=208 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+              (f32.load (local.get $s)))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 210)))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+    (call $hsum (local.get $acc)))
+
+  ;; Prefill (n >= 2): each row is unpacked once into this thread's scratch, then every token
+  ;; multiplies it in place ($row_unpacked). The unpacked weights lie in the activations' order, so
+  ;; each token's lane sums are the integers of $row_q45k / $row_q6k and the float steps are theirs:
+  ;; the same bits as one-token steps. Per super-block at $dst, 1024 bytes: 256 i16 weights
+  ;; (offset 0); 16 scale vectors, one per 16 values, the scale in every lane (512); q4_K / q5_K:
+  ;; the 8 mins as i16 lanes (768), q6_K: the 16 scales (768, 784); f32 d (800) and dmin (804).
+  (func $unpack_q45k (param $p i32) (param $nb i32) (param $dst i32) (param $five i32)
+    (local $sc v128) (local $v v128) (local $a v128) (local $b v128) (local $lo v128) (local $hi v128)
+    (local $h0 v128) (local $h1 v128) (local $hb v128) (local $m v128) (local $qs i32) (local $j i32)
+    (local $o i32) (local $end i32)
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (select (i32.const 176) (i32.const 144) (local.get $five)))))
+    (loop $blocks
+      ;; scales and mins as in $row_q45k
+      (local.set $v (v128.load offset=4 (local.get $p)))
+      (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 4 5 6 7 8 9 10 11 (local.get $v) (local.get $v)))
+      (local.set $b (i8x16.shuffle 0 0 0 0 0 1 2 3 0 0 0 0 4 5 6 7 (local.get $v) (local.get $v)))
+      (local.set $v
+        (v128.or
+          (v128.or
+            (v128.and (local.get $a) (v128.const i8x16 63 63 63 63 15 15 15 15 63 63 63 63 0 0 0 0))
+            (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 15 15 15 15)))
+          (v128.and (i16x8.shr_u (local.get $b) (i32.const 2)) (v128.const i8x16 0 0 0 0 48 48 48 48 0 0 0 0 48 48 48 48))))
+      (local.set $sc (i16x8.extend_low_i8x16_u (local.get $v)))
+      (v128.store offset=768 (local.get $dst) (i16x8.extend_high_i8x16_u (local.get $v)))
+      (local.set $v (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+      (v128.store offset=512 (local.get $dst) (local.get $v))
+      (v128.store offset=528 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc)))
+      (v128.store offset=544 (local.get $dst) (local.get $v))
+      (v128.store offset=560 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 4 5 4 5 4 5 4 5 4 5 4 5 4 5 4 5 (local.get $sc) (local.get $sc)))
+      (v128.store offset=576 (local.get $dst) (local.get $v))
+      (v128.store offset=592 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 6 7 6 7 6 7 6 7 6 7 6 7 6 7 6 7 (local.get $sc) (local.get $sc)))
+      (v128.store offset=608 (local.get $dst) (local.get $v))
+      (v128.store offset=624 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 8 9 8 9 8 9 8 9 8 9 8 9 8 9 8 9 (local.get $sc) (local.get $sc)))
+      (v128.store offset=640 (local.get $dst) (local.get $v))
+      (v128.store offset=656 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 10 11 10 11 10 11 10 11 10 11 10 11 10 11 10 11 (local.get $sc) (local.get $sc)))
+      (v128.store offset=672 (local.get $dst) (local.get $v))
+      (v128.store offset=688 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 12 13 12 13 12 13 12 13 12 13 12 13 12 13 12 13 (local.get $sc) (local.get $sc)))
+      (v128.store offset=704 (local.get $dst) (local.get $v))
+      (v128.store offset=720 (local.get $dst) (local.get $v))
+      (local.set $v (i8x16.shuffle 14 15 14 15 14 15 14 15 14 15 14 15 14 15 14 15 (local.get $sc) (local.get $sc)))
+      (v128.store offset=736 (local.get $dst) (local.get $v))
+      (v128.store offset=752 (local.get $dst) (local.get $v))
+      (f32.store offset=800 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (f32.store offset=804 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=2 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $o (local.get $dst))
+      (local.set $j (i32.const 0))
+      (if (local.get $five)
+        (then
+          (local.set $qs (i32.add (local.get $p) (i32.const 48)))
+          (local.set $h0 (v128.load offset=16 (local.get $p)))
+          (local.set $h1 (v128.load offset=32 (local.get $p)))
+          (loop $chunks5
+            (local.set $hb (i16x8.shr_u (local.get $h0) (local.get $j)))
+            (local.set $v (v128.load (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (v128.store offset=0 (local.get $o) (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=16 (local.get $o) (i16x8.shr_u (local.get $lo) (i32.const 8)))
+            (v128.store offset=64 (local.get $o) (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $hi) (i32.const 8)))
+            (local.set $hb (i16x8.shr_u (local.get $h1) (local.get $j)))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (local.set $lo
+              (v128.or (v128.and (local.get $v) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (local.set $hi
+              (v128.or (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+                (v128.and (i16x8.shl (local.get $hb) (i32.const 3)) (v128.const i16x8 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010 0x1010))))
+            (v128.store offset=32 (local.get $o) (v128.and (local.get $lo) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=48 (local.get $o) (i16x8.shr_u (local.get $lo) (i32.const 8)))
+            (v128.store offset=96 (local.get $o) (v128.and (local.get $hi) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (v128.store offset=112 (local.get $o) (i16x8.shr_u (local.get $hi) (i32.const 8)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks5 (i32.lt_u (local.get $j) (i32.const 8)))))
+        (else
+          (local.set $qs (i32.add (local.get $p) (i32.const 16)))
+          (loop $chunks4
+            (local.set $v (v128.load (local.get $qs)))
+            (v128.store offset=0 (local.get $o) (v128.and (local.get $v) (local.get $m)))
+            (v128.store offset=16 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)))
+            (v128.store offset=64 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+            (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $v) (i32.const 12)))
+            (local.set $v (v128.load offset=16 (local.get $qs)))
+            (v128.store offset=32 (local.get $o) (v128.and (local.get $v) (local.get $m)))
+            (v128.store offset=48 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)))
+            (v128.store offset=96 (local.get $o) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+            (v128.store offset=112 (local.get $o) (i16x8.shr_u (local.get $v) (i32.const 12)))
+            (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $chunks4 (i32.lt_u (local.get $j) (i32.const 8))))))
+      (local.set $p (i32.add (local.get $p) (select (i32.const 176) (i32.const 144) (local.get $five))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 1024)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; A q6_K row unpacked as $row_q6k reads it (layout above).
+  (func $unpack_q6k (param $p i32) (param $nb i32) (param $dst i32)
+    (local $sv v128) (local $sc v128) (local $a v128) (local $b v128) (local $h v128) (local $u v128)
+    (local $ql i32) (local $qh i32) (local $half i32) (local $c i32) (local $end i32) (local $o i32) (local $e i32)
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 210))))
+    (loop $blocks
+      (local.set $sv (v128.load offset=192 (local.get $p)))
+      (f32.store offset=800 (local.get $dst)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=208 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $ql (local.get $p))
+      (local.set $qh (i32.add (local.get $p) (i32.const 128)))
+      (local.set $o (local.get $dst))
+      (local.set $e (i32.add (local.get $dst) (i32.const 512)))
+      (local.set $half (i32.const 0))
+      (loop $halves
+        (local.set $sc (i16x8.extend_low_i8x16_s (local.get $sv)))
+        (v128.store offset=768 (i32.add (local.get $dst) (i32.shl (local.get $half) (i32.const 4))) (local.get $sc))
+        ;; the broadcast scales of this half's 8 sub-blocks of 16
+        (v128.store offset=0 (local.get $e) (i8x16.shuffle 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 (local.get $sc) (local.get $sc)))
+        (v128.store offset=16 (local.get $e) (i8x16.shuffle 2 3 2 3 2 3 2 3 2 3 2 3 2 3 2 3 (local.get $sc) (local.get $sc)))
+        (v128.store offset=32 (local.get $e) (i8x16.shuffle 4 5 4 5 4 5 4 5 4 5 4 5 4 5 4 5 (local.get $sc) (local.get $sc)))
+        (v128.store offset=48 (local.get $e) (i8x16.shuffle 6 7 6 7 6 7 6 7 6 7 6 7 6 7 6 7 (local.get $sc) (local.get $sc)))
+        (v128.store offset=64 (local.get $e) (i8x16.shuffle 8 9 8 9 8 9 8 9 8 9 8 9 8 9 8 9 (local.get $sc) (local.get $sc)))
+        (v128.store offset=80 (local.get $e) (i8x16.shuffle 10 11 10 11 10 11 10 11 10 11 10 11 10 11 10 11 (local.get $sc) (local.get $sc)))
+        (v128.store offset=96 (local.get $e) (i8x16.shuffle 12 13 12 13 12 13 12 13 12 13 12 13 12 13 12 13 (local.get $sc) (local.get $sc)))
+        (v128.store offset=112 (local.get $e) (i8x16.shuffle 14 15 14 15 14 15 14 15 14 15 14 15 14 15 14 15 (local.get $sc) (local.get $sc)))
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (local.set $a (v128.load (local.get $ql)))
+          (local.set $b (v128.load offset=32 (local.get $ql)))
+          (local.set $h (v128.load (local.get $qh)))
+          (local.set $u
+            (v128.or (v128.and (local.get $a) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 4)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=0 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=16 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (local.get $b) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shl (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=64 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=80 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $a) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (local.get $h) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=128 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=144 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $u
+            (v128.or (v128.and (i16x8.shr_u (local.get $b) (i32.const 4)) (v128.const i16x8 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f 0x0f0f))
+              (v128.and (i16x8.shr_u (local.get $h) (i32.const 2)) (v128.const i16x8 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030 0x3030))))
+          (v128.store offset=192 (local.get $o) (v128.and (local.get $u) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+          (v128.store offset=208 (local.get $o) (i16x8.shr_u (local.get $u) (i32.const 8)))
+          (local.set $ql (i32.add (local.get $ql) (i32.const 16)))
+          (local.set $qh (i32.add (local.get $qh) (i32.const 16)))
+          (local.set $o (i32.add (local.get $o) (i32.const 32)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $c) (i32.const 2))))
+        (local.set $ql (i32.add (local.get $ql) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (i32.const 192)))
+        (local.set $e (i32.add (local.get $e) (i32.const 128)))
+        (local.set $sv (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $sv) (local.get $sv)))
+        (local.set $half (i32.add (local.get $half) (i32.const 1)))
+        (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+      (local.set $p (i32.add (local.get $p) (i32.const 210)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 1024)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; One token's dot product with a row unpacked at $u ($nb super-blocks), 32 values per step.
+  (func $row_unpacked (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $six i32) (result f32)
+    (local $acc v128) (local $isum v128) (local $a v128) (local $b v128) (local $e i32) (local $stop i32)
+    (local $end i32) (local $dx f32)
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 10))))
+    (loop $blocks
+      (local.set $dx (f32.load (local.get $s)))
+      (local.set $isum (v128.const i32x4 0 0 0 0))
+      (if (local.get $six)
+        (then
+          (local.set $isum
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s))))
+                (i32.const 5))))))
+      (local.set $stop (i32.add (local.get $u) (i32.const 512)))
+      (local.set $e (local.get $stop))
+      (loop $pieces
+        (local.set $a
+          (i16x8.add
+            (i16x8.mul (v128.load offset=0 (local.get $u)) (v128.load offset=0 (local.get $q)))
+            (i16x8.mul (v128.load offset=16 (local.get $u)) (v128.load offset=16 (local.get $q)))))
+        (local.set $b
+          (i16x8.add
+            (i16x8.mul (v128.load offset=32 (local.get $u)) (v128.load offset=32 (local.get $q)))
+            (i16x8.mul (v128.load offset=48 (local.get $u)) (v128.load offset=48 (local.get $q)))))
+        (local.set $isum
+          (i32x4.add (local.get $isum)
+            (i32x4.add
+              (i32x4.dot_i16x8_s (local.get $a) (v128.load offset=0 (local.get $e)))
+              (i32x4.dot_i16x8_s (local.get $b) (v128.load offset=16 (local.get $e))))))
+        (local.set $u (i32.add (local.get $u) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $e (i32.add (local.get $e) (i32.const 32)))
+        (br_if $pieces (i32.lt_u (local.get $u) (local.get $stop))))
+      ;; $u is 512 past the super-block: its d at 288, dmin at 292, mins at 256
+      (if (local.get $six)
+        (then
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx)))))))
+        (else
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx)))))))))
+      (local.set $u (i32.add (local.get $u) (i32.const 512)))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
+    (call $hsum (local.get $acc)))
+
+  ;; $row_unpacked for two tokens at once (q, s and q2, s2), sharing the weight and scale loads;
+  ;; each token's integers and float steps are $row_unpacked's.
+  (func $row2_unpacked (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $q2 i32) (param $s2 i32)
+    (param $six i32) (result f32 f32)
+    (local $acc v128) (local $acc2 v128) (local $isum v128) (local $isum2 v128) (local $w0 v128) (local $w1 v128)
+    (local $w2 v128) (local $w3 v128) (local $e0 v128) (local $e1 v128) (local $e i32) (local $stop i32)
+    (local $end i32) (local $dx f32) (local $dx2 f32)
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 10))))
+    (loop $blocks
+      (local.set $dx (f32.load (local.get $s)))
+      (local.set $dx2 (f32.load (local.get $s2)))
+      (local.set $isum (v128.const i32x4 0 0 0 0))
+      (local.set $isum2 (v128.const i32x4 0 0 0 0))
+      (if (local.get $six)
+        (then
+          (local.set $isum
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s))))
+                (i32.const 5))))
+          (local.set $isum2
+            (i32x4.sub (v128.const i32x4 0 0 0 0)
+              (i32x4.shl
+                (i32x4.add
+                  (i32x4.dot_i16x8_s (v128.load offset=768 (local.get $u)) (v128.load offset=16 (local.get $s2)))
+                  (i32x4.dot_i16x8_s (v128.load offset=784 (local.get $u)) (v128.load offset=32 (local.get $s2))))
+                (i32.const 5))))))
+      (local.set $stop (i32.add (local.get $u) (i32.const 512)))
+      (local.set $e (local.get $stop))
+      (loop $pieces
+        (local.set $w0 (v128.load offset=0 (local.get $u)))
+        (local.set $w1 (v128.load offset=16 (local.get $u)))
+        (local.set $w2 (v128.load offset=32 (local.get $u)))
+        (local.set $w3 (v128.load offset=48 (local.get $u)))
+        (local.set $e0 (v128.load offset=0 (local.get $e)))
+        (local.set $e1 (v128.load offset=16 (local.get $e)))
+        (local.set $isum
+          (i32x4.add (local.get $isum)
+            (i32x4.add
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w0) (v128.load offset=0 (local.get $q))) (i16x8.mul (local.get $w1) (v128.load offset=16 (local.get $q))))
+                (local.get $e0))
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w2) (v128.load offset=32 (local.get $q))) (i16x8.mul (local.get $w3) (v128.load offset=48 (local.get $q))))
+                (local.get $e1)))))
+        (local.set $isum2
+          (i32x4.add (local.get $isum2)
+            (i32x4.add
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w0) (v128.load offset=0 (local.get $q2))) (i16x8.mul (local.get $w1) (v128.load offset=16 (local.get $q2))))
+                (local.get $e0))
+              (i32x4.dot_i16x8_s
+                (i16x8.add (i16x8.mul (local.get $w2) (v128.load offset=32 (local.get $q2))) (i16x8.mul (local.get $w3) (v128.load offset=48 (local.get $q2))))
+                (local.get $e1)))))
+        (local.set $u (i32.add (local.get $u) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
+        (local.set $e (i32.add (local.get $e) (i32.const 32)))
+        (br_if $pieces (i32.lt_u (local.get $u) (local.get $stop))))
+      (if (local.get $six)
+        (then
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum2))
+                (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx2)))))))
+        (else
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx)))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.sub
+                (f32x4.mul (f32x4.convert_i32x4_s (local.get $isum2))
+                  (f32x4.splat (f32.mul (f32.load offset=288 (local.get $u)) (local.get $dx2))))
+                (f32x4.mul (f32x4.convert_i32x4_s (i32x4.dot_i16x8_s (v128.load offset=256 (local.get $u)) (v128.load offset=48 (local.get $s2))))
+                  (f32x4.splat (f32.mul (f32.load offset=292 (local.get $u)) (local.get $dx2)))))))))
+      (local.set $u (i32.add (local.get $u) (i32.const 512)))
+      (local.set $s (i32.add (local.get $s) (i32.const 64)))
+      (local.set $s2 (i32.add (local.get $s2) (i32.const 64)))
+      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
+    (call $hsum (local.get $acc)) (call $hsum (local.get $acc2)))
+
+;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q4_K / q5_K / q6_K W (d, k), x from quantize_k.
+  ;; One token: $row_q45k / $row_q6k per row. More: rows in tiles of ~128 KB, and per group of up
+  ;; to 16 tokens each row of the tile unpacked into $scratch (k · 4 bytes) and multiplied by the
+  ;; group's tokens, two at a time: a prefill streams the weights once.
+  (func (export "matmul_k") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
+    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $scratch i32)
+    (local $nb i32) (local $rb i32) (local $qrow i32) (local $srow i32) (local $tile i32) (local $jt i32)
+    (local $je i32) (local $j i32) (local $t0 i32) (local $t1 i32) (local $tok i32) (local $p i32)
+    (local $end i32) (local $q i32) (local $s i32) (local $o i32) (local $six i32) (local $f1 f32) (local $f2 f32)
+    (local.set $nb (i32.shr_u (local.get $k) (i32.const 8)))
+    (local.set $rb (call $rowBytes (local.get $t) (local.get $k)))
+    (local.set $six (i32.eq (local.get $t) (i32.const 7)))
+    (if (i32.ge_u (local.get $r0) (local.get $r1)) (then (return)))
+    (if (i32.eq (local.get $n) (i32.const 1))
+      (then
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 2))))
+        (local.set $p (i32.add (local.get $w) (i32.mul (local.get $r0) (local.get $rb))))
+        (local.set $end (i32.add (local.get $w) (i32.mul (local.get $r1) (local.get $rb))))
+        (if (local.get $six)
+          (then
+            (loop $rows6
+              (f32.store (local.get $o) (call $row_q6k (local.get $p) (local.get $nb) (local.get $xq) (local.get $xs)))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (local.set $p (i32.add (local.get $p) (local.get $rb)))
+              (br_if $rows6 (i32.lt_u (local.get $p) (local.get $end)))))
+          (else
+            (loop $rows45
+              (f32.store (local.get $o)
+                (call $row_q45k (local.get $p) (local.get $nb) (local.get $xq) (local.get $xs) (i32.eq (local.get $t) (i32.const 6))))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (local.set $p (i32.add (local.get $p) (local.get $rb)))
+              (br_if $rows45 (i32.lt_u (local.get $p) (local.get $end))))))
+        (return)))
+    (local.set $qrow (i32.shl (local.get $nb) (i32.const 9)))
+    (local.set $srow (i32.shl (local.get $nb) (i32.const 6)))
+    (local.set $tile (i32.div_u (i32.const 131072) (local.get $rb)))
+    (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
+    (local.set $jt (local.get $r0))
+    (loop $tiles
+      (local.set $je (i32.add (local.get $jt) (local.get $tile)))
+      (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
+      (local.set $t0 (i32.const 0))
+      (loop $groups
+        (local.set $t1 (i32.add (local.get $t0) (i32.const 16)))
+        (if (i32.gt_u (local.get $t1) (local.get $n)) (then (local.set $t1 (local.get $n))))
+        (local.set $j (local.get $jt))
+        (loop $rows
+          (local.set $p (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rb))))
+          (if (local.get $six)
+            (then (call $unpack_q6k (local.get $p) (local.get $nb) (local.get $scratch)))
+            (else (call $unpack_q45k (local.get $p) (local.get $nb) (local.get $scratch) (i32.eq (local.get $t) (i32.const 6)))))
+          ;; pairs of tokens, then one
+          (local.set $tok (local.get $t0))
+          (block $pairsDone
+            (loop $pairs
+              (br_if $pairsDone (i32.ge_u (i32.add (local.get $tok) (i32.const 1)) (local.get $t1)))
+              (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
+              (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2))))
+              (call $row2_unpacked (local.get $scratch) (local.get $nb) (local.get $q) (local.get $s)
+                (i32.add (local.get $q) (local.get $qrow)) (i32.add (local.get $s) (local.get $srow)) (local.get $six))
+              (local.set $f2)
+              (local.set $f1)
+              (f32.store (local.get $o) (local.get $f1))
+              (f32.store (i32.add (local.get $o) (i32.shl (local.get $d) (i32.const 2))) (local.get $f2))
+              (local.set $tok (i32.add (local.get $tok) (i32.const 2)))
+              (br $pairs)))
+          (if (i32.lt_u (local.get $tok) (local.get $t1))
+            (then
+              (f32.store
+                (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $j)) (i32.const 2)))
+                (call $row_unpacked (local.get $scratch) (local.get $nb)
+                  (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow)))
+                  (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow)))
+                  (local.get $six)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $je))))
+        (local.set $t0 (local.get $t1))
+        (br_if $groups (i32.lt_u (local.get $t0) (local.get $n))))
+      (local.set $jt (local.get $je))
+      (br_if $tiles (i32.lt_u (local.get $jt) (local.get $r1)))))
 
   ;; One row of any dtype to f32 at $y (used for K-quants and for tests of the decoders).
   (func $dequant_row (export "dequant_row") (param $t i32) (param $w i32) (param $y i32) (param $k i32)

@@ -31,7 +31,21 @@ export interface KernelExports {
     r1: number,
     two: number,
   ): void;
+  matmul_k(
+    t: number,
+    w: number,
+    xq: number,
+    xs: number,
+    out: number,
+    n: number,
+    d: number,
+    k: number,
+    r0: number,
+    r1: number,
+    scratch: number,
+  ): void;
   quantize_x(x: number, xq: number, xs: number, count: number, two: number): void;
+  quantize_k(x: number, xq: number, xs: number, count: number): void;
   order_q4(xq: number, xc: number, blocks: number): void;
   dequant_row(t: number, w: number, y: number, k: number): void;
   rmsnorm(out: number, x: number, w: number, eps: number, n: number, dim: number): void;

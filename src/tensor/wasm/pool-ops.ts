@@ -32,6 +32,7 @@ export const OP_MATMUL_Q = 1;
 export const OP_ATTENTION = 2;
 /** OP_ATTENTION over an f16 KV cache (same arguments). */
 export const OP_ATTENTION_F16 = 3;
+export const OP_MATMUL_K = 4;
 
 /** Spin this long for new work or for stragglers before sleeping in Atomics.wait. */
 export const SPIN_MS = 0.05;
@@ -58,6 +59,9 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
         r1,
         c[a + 8],
       );
+      return;
+    case OP_MATMUL_K:
+      e.matmul_k(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1, scratch);
       return;
     case OP_ATTENTION:
       e.attention(

@@ -139,20 +139,25 @@ test("quantized activations (q8, as llama.cpp) stay close to the exact product a
   const arena = new WasmArena();
   const fast = new WasmKernels(arena, module, { threads: 1, quantizeActivations: true });
   const exact = new WasmKernels(arena, module, { threads: 1, quantizeActivations: false });
-  for (const dtype of ["q8_0", "q4_0"] as const) {
-    const w = randomTensor(dtype, 17, 160, 5);
+  for (const dtype of ["q8_0", "q4_0", "q4_k", "q5_k", "q6_k"] as const) {
+    const k = BLOCK[dtype][0] === 32 ? 160 : 512;
+    const w = randomTensor(dtype, 17, k, 5);
     const n = 7; // one group of 4 tokens, a pair, one alone
-    const x = random(n * 160, 6);
+    const x = random(n * k, 6);
     const a = new Float32Array(n * 17);
     const b = new Float32Array(n * 17);
-    fast.matmul(a, x, w, n, new Float32Array(160));
-    exact.matmul(b, x, w, n, new Float32Array(160));
+    fast.matmul(a, x, w, n, new Float32Array(k));
+    exact.matmul(b, x, w, n, new Float32Array(k));
     const diff = maxRelDiff(a, b);
     assert.ok(diff > 0 && diff < 0.02, `${dtype}: relative diff ${diff}`);
+    // the exact path is the decode-then-dot reference
+    const ref = new Float32Array(n * 17);
+    matmulReference(ref, x, w, n);
+    assert.ok(maxRelDiff(b, ref) < 2e-6, `${dtype}: exact path`);
     // one token at a time gives the bits of the batched product
     for (let t = 0; t < n; t++) {
       const one = new Float32Array(17);
-      fast.matmul(one, x.subarray(t * 160, (t + 1) * 160), w, 1, new Float32Array(160));
+      fast.matmul(one, x.subarray(t * k, (t + 1) * k), w, 1, new Float32Array(k));
       assert.deepEqual(one, a.subarray(t * 17, (t + 1) * 17), `${dtype} token ${t}`);
     }
   }
@@ -227,6 +232,151 @@ test("8-bit activation products equal llama.cpp's integer arithmetic, on any n a
       const before = two.workerChunks;
       for (let i = 0; i < 100 && two.workerChunks === before; i++) {
         two.matmul(b, x, big, 3, new Float32Array(288));
+        assert.deepEqual(b, a, `${dtype}: two threads`);
+        if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.ok(two.workerChunks > before, "the worker took part");
+    }
+  } finally {
+    two.dispose();
+  }
+});
+
+/** Round half to even, as llama.cpp's nearest_int and f32x4.nearest. */
+function nearestInt(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** llama.cpp's quantize_row_q8_K: per 256 values, iscale = -127 / (the value of largest magnitude), in f32. */
+function quantizeQ8K(x: Float32Array): { q: Int32Array; d: Float32Array } {
+  const q = new Int32Array(x.length);
+  const d = new Float32Array(x.length / 256);
+  for (let b = 0; b < d.length; b++) {
+    let max = 0;
+    let amax = 0;
+    for (let j = b * 256; j < b * 256 + 256; j++) {
+      if (Math.abs(x[j]) > amax) [amax, max] = [Math.abs(x[j]), x[j]];
+    }
+    if (amax === 0) continue;
+    const iscale = Math.fround(-127 / max);
+    for (let j = b * 256; j < b * 256 + 256; j++)
+      q[j] = Math.min(127, nearestInt(Math.fround(iscale * x[j])));
+    d[b] = Math.fround(1 / iscale);
+  }
+  return { q, d };
+}
+
+/** ggml get_scale_min_k4: 6-bit scale and min of sub-block j from the 12 scale bytes at `at`. */
+function scaleMinK4(bytes: Uint8Array, at: number, j: number): [number, number] {
+  const s = (i: number) => bytes[at + i];
+  return j < 4
+    ? [s(j) & 63, s(j + 4) & 63]
+    : [(s(j + 4) & 15) | ((s(j - 4) >> 6) << 4), (s(j + 4) >> 4) | ((s(j) >> 6) << 4)];
+}
+
+/**
+ * llama.cpp's ggml_vec_dot_q4_K_q8_K / q5_K / q6_K on Q8_K activations, in f64: per super-block
+ * d·dx·Σ_j scale_j Σ w_q x_q - dmin·dx·Σ_j min_j Σ x_q (q6_K: d·dx·Σ_j scale_j Σ (w_q - 32) x_q).
+ */
+function q8kActivationReference(w: Tensor, x: Float32Array, n: number): Float64Array {
+  const [d, k] = w.shape;
+  const bytesPer = BLOCK[w.dtype][1];
+  const { q: xq, d: xd } = quantizeQ8K(x);
+  const out = new Float64Array(n * d);
+  const wq = new Int32Array(256);
+  for (let j = 0; j < d; j++) {
+    for (let b = 0; b < k / 256; b++) {
+      const o = (j * (k / 256) + b) * bytesPer;
+      const f16 = (at: number) => f16ToF32(w.bytes[o + at] | (w.bytes[o + at + 1] << 8));
+      // integer weights and the scale (and min) of each value
+      const scale = new Int32Array(256);
+      const min = new Int32Array(256);
+      if (w.dtype === "q6_k") {
+        for (let h = 0; h < 2; h++) {
+          for (let l = 0; l < 32; l++) {
+            const ql = (i: number) => w.bytes[o + h * 64 + i];
+            const qh = w.bytes[o + 128 + h * 32 + l];
+            const base = h * 128 + l;
+            wq[base] = ((ql(l) & 15) | ((qh & 3) << 4)) - 32;
+            wq[base + 32] = ((ql(l + 32) & 15) | (((qh >> 2) & 3) << 4)) - 32;
+            wq[base + 64] = ((ql(l) >> 4) | (((qh >> 4) & 3) << 4)) - 32;
+            wq[base + 96] = ((ql(l + 32) >> 4) | (((qh >> 6) & 3) << 4)) - 32;
+          }
+        }
+        for (let i = 0; i < 256; i++) scale[i] = (w.bytes[o + 192 + (i >> 4)] << 24) >> 24;
+      } else {
+        const five = w.dtype === "q5_k";
+        const qs = o + (five ? 48 : 16);
+        for (let c = 0; c < 4; c++) {
+          for (let l = 0; l < 32; l++) {
+            const byte = w.bytes[qs + c * 32 + l];
+            const hbits = five ? w.bytes[o + 16 + l] : 0;
+            wq[c * 64 + l] = (byte & 15) + ((hbits >> (2 * c)) & 1) * 16;
+            wq[c * 64 + 32 + l] = (byte >> 4) + ((hbits >> (2 * c + 1)) & 1) * 16;
+          }
+        }
+        for (let i = 0; i < 256; i++) [scale[i], min[i]] = scaleMinK4(w.bytes, o + 4, i >> 5);
+      }
+      const dw = f16(w.dtype === "q6_k" ? 208 : 0);
+      const dmin = w.dtype === "q6_k" ? 0 : f16(2);
+      for (let t = 0; t < n; t++) {
+        let isum = 0;
+        let msum = 0;
+        for (let i = 0; i < 256; i++) {
+          const xv = xq[t * k + b * 256 + i];
+          isum += scale[i] * wq[i] * xv;
+          msum += min[i] * xv;
+        }
+        const dx = xd[(t * k) / 256 + b];
+        out[t * d + j] += dw * dx * isum - dmin * dx * msum;
+      }
+    }
+  }
+  return out;
+}
+
+test("K-quant products on 8-bit activations equal llama.cpp's Q8_K integer arithmetic, on any n and thread count", async () => {
+  const arena = new WasmArena();
+  const one = new WasmKernels(arena, module, { threads: 1, quantizeActivations: true });
+  const two = new WasmKernels(arena, module, { threads: 2, quantizeActivations: true, minParallelWork: 0 });
+  await two.ready();
+  try {
+    for (const dtype of ["q4_k", "q5_k", "q6_k"] as const) {
+      for (const k of [256, 512, 768]) {
+        const d = 11;
+        const w = randomTensor(dtype, d, k, k + 3);
+        // one token (fused), pairs and one left (unpacked), more than a group of 16
+        for (const n of k === 256 ? [1, 2, 3, 4, 5, 19] : [1, 2, 3, 4, 5]) {
+          const x = random(n * k, k + n);
+          if (n === 3) x.fill(0, k, 2 * k); // a token of zeros: scale 0, as llama.cpp
+          const a = new Float32Array(n * d);
+          one.matmul(a, x, w, n, new Float32Array(k));
+          const ref = q8kActivationReference(w, x, n);
+          let scale = 0;
+          for (const v of ref) scale = Math.max(scale, Math.abs(v));
+          let worst = 0;
+          for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - ref[i]));
+          assert.ok(worst / scale < 1e-5, `${dtype} k=${k} n=${n}: relative error ${worst / scale}`);
+          // a prefill gives the bits of one token at a time, and two threads those of one
+          for (let t = 0; t < n; t++) {
+            const row = new Float32Array(d);
+            one.matmul(row, x.subarray(t * k, (t + 1) * k), w, 1, new Float32Array(k));
+            assert.deepEqual(row, a.subarray(t * d, (t + 1) * d), `${dtype} k=${k}: token ${t} of ${n}`);
+          }
+          const b = new Float32Array(n * d);
+          two.matmul(b, x, w, n, new Float32Array(k));
+          assert.deepEqual(b, a, `${dtype} k=${k} n=${n}: two threads`);
+        }
+      }
+      // with rows enough for the worker to join (repeated: it may wake after the caller is done)
+      const big = randomTensor(dtype, 1024, 512, 3);
+      const x = random(3 * 512, 4);
+      const [a, b] = [new Float32Array(3 * 1024), new Float32Array(3 * 1024)];
+      one.matmul(a, x, big, 3, new Float32Array(512));
+      const before = two.workerChunks;
+      for (let i = 0; i < 100 && two.workerChunks === before; i++) {
+        two.matmul(b, x, big, 3, new Float32Array(512));
         assert.deepEqual(b, a, `${dtype}: two threads`);
         if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
       }

@@ -12,6 +12,7 @@ import {
   OP_ATTENTION,
   OP_ATTENTION_F16,
   OP_MATMUL,
+  OP_MATMUL_K,
   OP_MATMUL_Q,
   runChunk,
   SCRATCH,
@@ -42,8 +43,9 @@ export interface WasmKernelOptions {
   /** Threads sharing the row loops, the caller included (1 = no workers). */
   threads: number;
   /**
-   * Q8_0/Q4_0 products on activations quantized to 8 bits per 32-block, as llama.cpp does:
-   * faster, but only within ~0.04 log-prob of the exact path.
+   * Q8_0/Q4_0 products on activations quantized to 8 bits per 32-block, and Q4_K/Q5_K/Q6_K on
+   * activations quantized per 256 (llama.cpp's Q8_K), as llama.cpp does: faster, but only within
+   * ~0.04 log-prob of the exact path.
    */
   quantizeActivations: boolean;
   /** Multiply-adds below which an operation stays on the calling thread (tests set 0). */
@@ -136,6 +138,22 @@ export class WasmKernels implements Kernels {
       a[7] = k;
       a[8] = two;
       this.run(OP_MATMUL_Q, d, n * d * k);
+    } else if (this.quantize && t >= DTYPE_IDS.q4_k) {
+      const blocks = (n * k) / 256;
+      // per 256 values: 512 bytes of i16 quants, then 64 bytes of scale and sums (kernels.wat)
+      const xq = this.q8Buffer(blocks * 576);
+      const xs = xq + blocks * 512;
+      this.e.quantize_k(xp, xq, xs, n * k);
+      this.threadScratch(k * 4); // a prefill's unpacked row: 1024 bytes per 256 values
+      a[0] = t;
+      a[1] = wp;
+      a[2] = xq;
+      a[3] = xs;
+      a[4] = op;
+      a[5] = n;
+      a[6] = d;
+      a[7] = k;
+      this.run(OP_MATMUL_K, d, n * d * k);
     } else {
       if (t >= DTYPE_IDS.q4_k) this.threadScratch(k * 4);
       a[0] = t;
