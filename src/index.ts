@@ -17,7 +17,14 @@ export { CorpusError, CheckpointError, OutputExistsError } from "./train/errors.
 export { loadTokenizer } from "./tokenizers/load-tokenizer.js";
 export { StreamingDecoder } from "./tokenizers/streaming-decoder.js";
 export type { Tokenizer } from "./tokenizers/types.js";
-export type { LanguageModel, Session, TokenId, ModelConfig, Architecture } from "./models/types.js";
+export type {
+  ForwardOptions,
+  LanguageModel,
+  Session,
+  TokenId,
+  ModelConfig,
+  Architecture,
+} from "./models/types.js";
 export { generate, stream, type GenerateOptions } from "./generation/generate.js";
 export { processLogits, buildPipeline } from "./generation/pipeline.js";
 export { resolveOptions, fromGenerationConfigJson } from "./generation/options.js";

@@ -50,6 +50,36 @@ test("rewind() then re-feeding reproduces the logits", async () => {
   assert.throws(() => session.rewind(-1), InvalidOptionError);
 });
 
+test("forward({ out }) writes the logits into the caller's buffer, checked", async () => {
+  const model = await loadModel(LLAMA_HF, { tokenizer: TOKENIZER });
+  const [a, b] = [model.newSession(), model.newSession()];
+  const V = model.vocabSize;
+  const seq = ids(6);
+  const buffer = new Float32Array(V);
+  const expected = a.forward(seq.slice(0, 3));
+  const got = b.forward(seq.slice(0, 3), { out: buffer });
+  assert.equal(got, buffer, "the same array comes back");
+  assert.deepEqual(got, expected);
+  // reused for the next step, and a longer buffer gives a view of its start
+  assert.equal(b.forward([seq[3]], { out: buffer }), buffer);
+  assert.deepEqual(buffer, a.forward([seq[3]]));
+  const long = new Float32Array(4 * V + 7).fill(9);
+  const rows = b.forward(seq.slice(4), { allLogits: true, out: long });
+  assert.equal(rows.buffer, long.buffer);
+  assert.equal(rows.length, 2 * V);
+  assert.deepEqual(rows, a.forward(seq.slice(4), { allLogits: true }));
+  assert.equal(long[2 * V], 9, "nothing written past the result");
+  // too short, or not a Float32Array: a typed error, and the session did not advance
+  const position = b.position;
+  assert.throws(
+    () => b.forward([1], { out: new Float32Array(V - 1) }),
+    (e: unknown) =>
+      e instanceof InvalidOptionError && /out/.test(e.message) && new RegExp(`${V}`).test(e.message),
+  );
+  assert.throws(() => b.forward([1], { out: new Array(V) as unknown as Float32Array }), InvalidOptionError);
+  assert.equal(b.position, position);
+});
+
 test("exceeding the context length is a clear error and leaves the session usable", async () => {
   const model = await loadModel(LLAMA_HF, { tokenizer: TOKENIZER });
   assert.equal(model.contextLength, 128);

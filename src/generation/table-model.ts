@@ -1,7 +1,8 @@
 // A LanguageModel over a lookup table, for tests: the logits of the next token are
 // table[ids[-2]][ids[-1]], a (V, V, V) float32 array, as in ../shared/golden/beam/cases.json.
 import { ContextOverflowError, DisposedError, InvalidOptionError } from "../errors.js";
-import type { LanguageModel, Session, TokenId } from "../models/types.js";
+import { logitsOut } from "../models/session.js";
+import type { ForwardOptions, LanguageModel, Session, TokenId } from "../models/types.js";
 
 /** What a TableModel's sessions have done, shared by every session and fork. */
 export interface TableModelCounters {
@@ -62,7 +63,7 @@ class TableSession implements Session {
     return this.ids.length;
   }
 
-  forward(tokens: ArrayLike<number>, options: { allLogits?: boolean } = {}): Float32Array {
+  forward(tokens: ArrayLike<number>, options: ForwardOptions = {}): Float32Array {
     this.check();
     const V = this.model.vocabSize;
     const n = tokens.length;
@@ -71,7 +72,7 @@ class TableSession implements Session {
     }
     this.model.counters.forwardCalls++;
     this.model.counters.tokensFed += n;
-    const out = new Float32Array(options.allLogits ? n * V : V);
+    const out = logitsOut(options, options.allLogits ? n * V : V);
     for (let i = 0; i < n; i++) {
       const id = tokens[i];
       if (!Number.isInteger(id) || id < 0 || id >= V) {

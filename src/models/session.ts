@@ -1,7 +1,18 @@
 import { ContextOverflowError, DisposedError, InvalidOptionError } from "../errors.js";
 import type { CausalLM } from "./causal-lm.js";
 import { KvCache, type KvCacheType } from "./kv-cache.js";
-import type { Session } from "./types.js";
+import type { ForwardOptions, Session } from "./types.js";
+
+/** The array forward() returns: `options.out` (checked, trimmed to `length`) or a new one. */
+export function logitsOut(options: ForwardOptions | undefined, length: number): Float32Array {
+  const out = options?.out;
+  if (out === undefined) return new Float32Array(length);
+  if (!(out instanceof Float32Array) || out.length < length) {
+    const got = out instanceof Float32Array ? `a Float32Array of ${out.length}` : typeof out;
+    throw new InvalidOptionError("out", got, `a Float32Array of at least ${length} values`);
+  }
+  return out.length === length ? out : out.subarray(0, length);
+}
 
 /** A sequence over a CausalLM: its KV cache and the checks that keep it honest. */
 export class ModelSession implements Session {
@@ -29,7 +40,7 @@ export class ModelSession implements Session {
     return this.live().length;
   }
 
-  forward(tokens: ArrayLike<number>, options?: { allLogits?: boolean }): Float32Array {
+  forward(tokens: ArrayLike<number>, options?: ForwardOptions): Float32Array {
     const cache = this.live();
     const { vocabSize, contextLength } = this.model.config;
     if (tokens.length === 0) throw new InvalidOptionError("tokens", "[]", "at least one token id");
@@ -43,7 +54,7 @@ export class ModelSession implements Session {
       throw new ContextOverflowError(contextLength, cache.length + tokens.length);
     }
     const allLogits = options?.allLogits === true;
-    const out = new Float32Array(allLogits ? tokens.length * vocabSize : vocabSize);
+    const out = logitsOut(options, allLogits ? tokens.length * vocabSize : vocabSize);
     this.model.forward(cache, tokens, allLogits, out);
     return out;
   }

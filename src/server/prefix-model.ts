@@ -2,7 +2,8 @@
 // forks that session's KV cache instead of recomputing the prefix, and can keep the sequence it
 // generated (its session, tokens and last logits) for later branching.
 import type { Model } from "../load-model.js";
-import type { LanguageModel, Session, TokenId } from "../models/types.js";
+import { logitsOut } from "../models/session.js";
+import type { ForwardOptions, LanguageModel, Session, TokenId } from "../models/types.js";
 import type { GenerationOptions } from "../generation/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 
@@ -77,13 +78,17 @@ class PrefixSession implements Session {
     return this.inner.position;
   }
 
-  forward(tokens: ArrayLike<number>, options?: { allLogits?: boolean }): Float32Array {
+  forward(tokens: ArrayLike<number>, options?: ForwardOptions): Float32Array {
     const ids = Array.from(tokens);
     const start = this.pending;
     this.pending = undefined;
     if (start !== undefined && options?.allLogits !== true) {
       const common = commonPrefix(start.tokens, ids);
-      if (common === ids.length && common === start.tokens.length) return start.logits.slice();
+      if (common === ids.length && common === start.tokens.length) {
+        const out = logitsOut(options, start.logits.length);
+        out.set(start.logits);
+        return out;
+      }
       // keep the cached positions both share, and at least one new one to get logits from
       const reuse = Math.min(common, ids.length - 1);
       this.inner.rewind(reuse);
@@ -108,7 +113,7 @@ class PrefixSession implements Session {
     this.inner.dispose();
   }
 
-  private append(ids: TokenId[], options?: { allLogits?: boolean }): Float32Array {
+  private append(ids: TokenId[], options?: ForwardOptions): Float32Array {
     const out = this.inner.forward(ids, options);
     this.tokens.push(...ids);
     const V = out.length / (options?.allLogits === true ? ids.length : 1);

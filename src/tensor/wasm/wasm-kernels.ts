@@ -38,6 +38,11 @@ const PARALLEL_MIN_WORK = 1 << 18;
 const HOT_PARALLEL_MIN_WORK = 1 << 15;
 /** Chunks per thread: small enough to balance when another process holds a core. */
 const CHUNKS_PER_THREAD = 8;
+/**
+ * Most multiply-adds in one chunk (~5-10 µs): the caller waits at most about one chunk for a
+ * worker that started late, and a slow chunk is not mistaken for a worker whose core is taken.
+ */
+const CHUNK_MAX_WORK = 1 << 16;
 
 export interface WasmKernelOptions {
   /** Threads sharing the row loops, the caller included (1 = no workers). */
@@ -285,7 +290,8 @@ export class WasmKernels implements Kernels {
       (work >= this.minParallelWork || (work >= this.hotMinParallelWork && pool.hot)) &&
       pool.available
     ) {
-      const chunk = Math.max(1, Math.ceil(total / (this.threads * CHUNKS_PER_THREAD)));
+      const byWork = Math.floor((total * CHUNK_MAX_WORK) / work);
+      const chunk = Math.max(1, Math.min(Math.ceil(total / (this.threads * CHUNKS_PER_THREAD)), byWork));
       pool.run(op, total, chunk);
     } else {
       this.control[OP] = op;
