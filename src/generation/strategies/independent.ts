@@ -13,6 +13,8 @@ interface Running {
   all: TokenId[];
   generated: TokenId[];
   logits: Float32Array;
+  /** This sequence's logits buffer, reused every step once the prompt's logits are consumed. */
+  buffer?: Float32Array;
   text: TextStream;
   steps: Step[];
   logprob: number;
@@ -94,7 +96,10 @@ export async function* decodeIndependent(
         }
         break;
       }
-      for (const seq of live) seq.logits = seq.session.forward([seq.all[seq.all.length - 1]]);
+      for (const seq of live) {
+        seq.buffer ??= new Float32Array(seq.logits.length);
+        seq.logits = seq.session.forward([seq.all[seq.all.length - 1]], { out: seq.buffer });
+      }
       setup.calls.modelCalls++;
     }
   } finally {
