@@ -1922,44 +1922,55 @@
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
     (local.get $acc))
-  ;; Four tokens' dot products with one q4_0 row on 8-bit activations (prefill), each block
-  ;; unpacked (less 8) once for the 4: token i's accumulator sees the integers and float operations
-  ;; of $row_q4f, so a prefill gives the bits of one-token steps. Token i's blocks are at
-  ;; $q + i·$qrow, its scales at $s + i·$srow.
-  (func $row4_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32)
-    (param $qrow i32) (param $srow i32) (result v128 v128 v128 v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $v v128) (local $m v128)
-    (local $dw f32) (local $end i32)
-    (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
-    (local $eight v128)
-    (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
-    (local.set $q2 (i32.add (local.get $q1) (local.get $qrow)))
-    (local.set $q3 (i32.add (local.get $q2) (local.get $qrow)))
-    (local.set $s1 (i32.add (local.get $s) (local.get $srow)))
-    (local.set $s2 (i32.add (local.get $s1) (local.get $srow)))
-    (local.set $s3 (i32.add (local.get $s2) (local.get $srow)))
-    (local.set $eight (v128.const i16x8 8 8 8 8 8 8 8 8))
+  ;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 32 i16 weights
+  ;; less 8, in the activations' order (64 bytes), then the nb f32 scales.
+  (func $unpack_q4 (param $p i32) (param $nb i32) (param $u i32)
+    (local $v v128) (local $m v128) (local $eight v128) (local $us i32) (local $end i32)
     (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $eight (v128.const i16x8 8 8 8 8 8 8 8 8))
+    (local.set $us (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 6))))
     (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
     (loop $blocks
       (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $e0 (i16x8.sub (v128.and (local.get $v) (local.get $m)) (local.get $eight)))
-      (local.set $e1 (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $eight)))
-      (local.set $e2 (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $eight)))
-      (local.set $e3 (i16x8.sub (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $eight)))
-      (local.set $dw (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (v128.store offset=0 (local.get $u) (i16x8.sub (v128.and (local.get $v) (local.get $m)) (local.get $eight)))
+      (v128.store offset=16 (local.get $u) (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $eight)))
+      (v128.store offset=32 (local.get $u) (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $eight)))
+      (v128.store offset=48 (local.get $u) (i16x8.sub (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $eight)))
+      (f32.store (local.get $us)
+        (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
+      (local.set $p (i32.add (local.get $p) (i32.const 18)))
+      (local.set $u (i32.add (local.get $u) (i32.const 64)))
+      (local.set $us (i32.add (local.get $us) (i32.const 4)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): the integers and
+  ;; float operations of $row_q4f, so a prefill gives the bits of one-token steps. The second
+  ;; token's blocks are at $q + $qrow, its scales at $s + $srow.
+  (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $qrow i32) (param $srow i32)
+    (result v128 v128)
+    (local $a0 v128) (local $a1 v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local $dw f32) (local $us i32) (local $end i32) (local $q1 i32) (local $s1 i32)
+    (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
+    (local.set $s1 (i32.add (local.get $s) (local.get $srow)))
+    (local.set $us (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 6))))
+    (local.set $end (local.get $us))
+    (loop $blocks
+      (local.set $w0 (v128.load offset=0 (local.get $u)))
+      (local.set $w1 (v128.load offset=16 (local.get $u)))
+      (local.set $w2 (v128.load offset=32 (local.get $u)))
+      (local.set $w3 (v128.load offset=48 (local.get $u)))
+      (local.set $dw (f32.load (local.get $us)))
       (local.set $a0
         (f32x4.add (local.get $a0)
           (f32x4.mul
             (f32x4.convert_i32x4_s
               (i32x4.add
                 (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q))))
+                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q)))
+                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
                 (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q))))))
+                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q)))
+                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
             (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s)))))))
       (local.set $a1
         (f32x4.add (local.get $a1)
@@ -1967,51 +1978,23 @@
             (f32x4.convert_i32x4_s
               (i32x4.add
                 (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q1))))
+                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1)))
+                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
                 (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q1))))))
+                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1)))
+                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
             (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s1)))))))
-      (local.set $a2
-        (f32x4.add (local.get $a2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q2)))
-                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q2))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q2)))
-                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q2))))))
-            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s2)))))))
-      (local.set $a3
-        (f32x4.add (local.get $a3)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e0) (v128.load offset=0 (local.get $q3)))
-                  (i32x4.dot_i16x8_s (local.get $e1) (v128.load offset=16 (local.get $q3))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $e2) (v128.load offset=32 (local.get $q3)))
-                  (i32x4.dot_i16x8_s (local.get $e3) (v128.load offset=48 (local.get $q3))))))
-            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s3)))))))
-      (local.set $p (i32.add (local.get $p) (i32.const 18)))
+      (local.set $u (i32.add (local.get $u) (i32.const 64)))
+      (local.set $us (i32.add (local.get $us) (i32.const 4)))
       (local.set $q (i32.add (local.get $q) (i32.const 64)))
-      (local.set $s (i32.add (local.get $s) (i32.const 4)))
       (local.set $q1 (i32.add (local.get $q1) (i32.const 64)))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
       (local.set $s1 (i32.add (local.get $s1) (i32.const 4)))
-      (local.set $q2 (i32.add (local.get $q2) (i32.const 64)))
-      (local.set $s2 (i32.add (local.get $s2) (i32.const 4)))
-      (local.set $q3 (i32.add (local.get $q3) (i32.const 64)))
-      (local.set $s3 (i32.add (local.get $s3) (i32.const 4)))
-      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
-    (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
-
+      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
+    (local.get $a0) (local.get $a1))
 
   (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
-    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32)
+    (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32) (param $scratch i32)
     (local $j i32) (local $tok i32) (local $rb i32) (local $nb i32) (local $p i32) (local $q i32)
     (local $s i32) (local $q2 i32) (local $s2 i32) (local $end i32) (local $acc v128) (local $acc2 v128)
     (local $four i32) (local $qrow i32) (local $srow i32) (local $o i32) (local $db i32)
@@ -2038,29 +2021,31 @@
             (br_if $fastDone (i32.ge_u (local.get $jt) (local.get $r1)))
             (local.set $je (i32.add (local.get $jt) (local.get $tile)))
             (if (i32.gt_u (local.get $je) (local.get $r1)) (then (local.set $je (local.get $r1))))
-            ;; groups of 4 tokens, then one at a time
-            (local.set $tok (i32.const 0))
-            (block $fastFoursDone
-              (loop $fastFours
-                (br_if $fastFoursDone (i32.gt_u (i32.add (local.get $tok) (i32.const 4)) (local.get $n)))
-                (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
-                (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-                (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
+            ;; with 2+ tokens, each row is unpacked once into this thread's scratch and meets the
+            ;; tokens two at a time; an odd last token takes the one-token path
+            (local.set $tok (i32.and (local.get $n) (i32.const -2)))
+            (if (local.get $tok)
+              (then
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
-                (loop $fastRows4
-                  (call $row4_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s)
-                    (local.get $qrow) (local.get $srow))
-                  (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
-                  (f32.store (local.get $o) (call $hsum (local.get $a0)))
-                  (f32.store (i32.add (local.get $o) (local.get $db)) (call $hsum (local.get $a1)))
-                  (f32.store (i32.add (local.get $o) (i32.shl (local.get $db) (i32.const 1))) (call $hsum (local.get $a2)))
-                  (f32.store (i32.add (local.get $o) (i32.mul (local.get $db) (i32.const 3))) (call $hsum (local.get $a3)))
+                (local.set $o (i32.add (local.get $out) (i32.shl (local.get $jt) (i32.const 2))))
+                (loop $unpackedRows
+                  (call $unpack_q4 (local.get $p) (local.get $nb) (local.get $scratch))
+                  (local.set $t0 (i32.const 0))
+                  (loop $pairs
+                    (call $row2_q4u (local.get $scratch) (local.get $nb)
+                      (i32.add (local.get $xq) (i32.mul (local.get $t0) (local.get $qrow)))
+                      (i32.add (local.get $xs) (i32.mul (local.get $t0) (local.get $srow)))
+                      (local.get $qrow) (local.get $srow))
+                    (local.set $a1) (local.set $a0)
+                    (local.set $c (i32.add (local.get $o) (i32.mul (local.get $t0) (local.get $db))))
+                    (f32.store (local.get $c) (call $hsum (local.get $a0)))
+                    (f32.store (i32.add (local.get $c) (local.get $db)) (call $hsum (local.get $a1)))
+                    (local.set $t0 (i32.add (local.get $t0) (i32.const 2)))
+                    (br_if $pairs (i32.lt_u (local.get $t0) (local.get $tok))))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $fastRows4 (i32.lt_u (local.get $p) (local.get $end))))
-                (local.set $tok (i32.add (local.get $tok) (i32.const 4)))
-                (br $fastFours)))
+                  (br_if $unpackedRows (i32.lt_u (local.get $p) (local.get $end))))))
             (block $fastToksDone
               (loop $fastToks
                 (br_if $fastToksDone (i32.ge_u (local.get $tok) (local.get $n)))

@@ -30,6 +30,7 @@ export interface KernelExports {
     r0: number,
     r1: number,
     two: number,
+    scratch: number,
   ): void;
   matmul_k(
     t: number,

@@ -58,6 +58,7 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
         r0,
         r1,
         c[a + 8],
+        scratch,
       );
       return;
     case OP_MATMUL_K:

@@ -132,7 +132,10 @@ export class WasmKernels implements Kernels {
       const xq = this.q8Buffer(blocks * (two ? 136 : 84));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
-      if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
+      if (!two && w.dtype === "q4_0") {
+        this.e.order_q4(xq, xs + blocks * 4, blocks);
+        if (n > 1) this.threadScratch((k / 32) * 68); // a prefill's unpacked row and its scales
+      }
       a[0] = t;
       a[1] = wp;
       a[2] = xq;
