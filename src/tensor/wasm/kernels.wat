@@ -10,8 +10,9 @@
 ;; q8_0 and q4_0 are multiplied in integers against quantized activations (matmul_q), K-quants
 ;; against activations quantized per 256 (matmul_k); f32, f16, bf16 and (on the exact path)
 ;; K-quant rows decoded to f32 against f32 activations (matmul). Each (row, token) dot product is
-;; computed by the same instruction sequence whatever n is, so a prefill gives bit-identical logits
-;; to one-token steps, and any thread count gives the same bits. f32 dot products keep 4 f32x4
+;; computed by the same float operations on the same values whatever n is (a prefill's loops may
+;; share or pre-unpack the weights, never reorder the arithmetic), so a prefill gives bit-identical
+;; logits to one-token steps, and any thread count gives the same bits. f32 dot products keep 4 f32x4
 ;; accumulators (16 values per iteration), summed (a0+a1)+(a2+a3), then lanes (l0+l1)+(l2+l3), then
 ;; a scalar tail. V8 does not inline wasm calls here, so inner loops are written out by hand.
 
@@ -1857,10 +1858,10 @@
   ;; (16, 18, .., 30) and (17, 19, .., 31) of a block, 7 instructions with no sign extension (the
   ;; exact path needs 11), so order_q4 stores the activation blocks in that order. One token's row
   ;; takes the nibbles' offset of 8 off each lane of the block's integer dot as that lane's share,
-  ;; 8 · Σq over its pairs (precomputed per block); four tokens' rows (prefill) subtract 8 from the
-  ;; unpacked nibbles once for the 4: the same integers in every lane, so the same bits. (Grouping
-  ;; 4 blocks' integer dots per float multiply was measured no faster: V8 hoists the group's loads
-  ;; and spills.)
+  ;; 8 · Σq over its pairs (precomputed per block); a prefill unpacks each row once, less 8, into
+  ;; scratch ($unpack_q4) and meets it with two tokens at a time ($row2_q4u): the same integers in
+  ;; every lane, so the same bits. Measured and dropped, as V8 hoists a long loop body's loads and
+  ;; spills: 4 blocks' integer dots per float multiply (no faster), 4 tokens per pass (slower).
 
   (func (export "order_q4") (param $xq i32) (param $xc i32) (param $blocks i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $end i32)
