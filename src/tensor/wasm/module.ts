@@ -56,6 +56,7 @@ export interface KernelExports {
   gelu_new(x: number, len: number): void;
   rope(x: number, cos: number, sin: number, n: number, nHeads: number, hd: number): void;
   attention(
+    this: void,
     out: number,
     q: number,
     kc: number,
@@ -70,20 +71,7 @@ export interface KernelExports {
     i1: number,
   ): void;
   /** attention over a KV cache of f16 bits; the bits of attention on the cache widened to f32. */
-  attention_f16(
-    out: number,
-    q: number,
-    kc: number,
-    vc: number,
-    att: number,
-    start: number,
-    n: number,
-    nHeads: number,
-    nKvHeads: number,
-    hd: number,
-    i0: number,
-    i1: number,
-  ): void;
+  attention_f16: KernelExports["attention"];
 }
 
 let cached: WebAssembly.Module | null | undefined;

@@ -65,7 +65,10 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
       e.matmul_k(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1, scratch);
       return;
     case OP_ATTENTION:
-      e.attention(
+    case OP_ATTENTION_F16: {
+      // wasm exports do not use `this` (typed `this: void`)
+      const attention = c[OP] === OP_ATTENTION ? e.attention : e.attention_f16;
+      attention(
         c[a],
         c[a + 1],
         c[a + 2],
@@ -80,22 +83,7 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
         r1,
       );
       return;
-    case OP_ATTENTION_F16:
-      e.attention_f16(
-        c[a],
-        c[a + 1],
-        c[a + 2],
-        c[a + 3],
-        scratch,
-        c[a + 4],
-        c[a + 5],
-        c[a + 6],
-        c[a + 7],
-        c[a + 8],
-        r0,
-        r1,
-      );
-      return;
+    }
   }
 }
 

@@ -136,15 +136,7 @@ export class WasmKernels implements Kernels {
         this.e.order_q4(xq, xs + blocks * 4, blocks);
         if (n > 1) this.threadScratch((k / 32) * 68); // a prefill's unpacked row and its scales
       }
-      a[0] = t;
-      a[1] = wp;
-      a[2] = xq;
-      a[3] = xs;
-      a[4] = op;
-      a[5] = n;
-      a[6] = d;
-      a[7] = k;
-      a[8] = two;
+      this.setArgs(t, wp, xq, xs, op, n, d, k, two);
       this.run(OP_MATMUL_Q, d, n * d * k);
     } else if (this.quantize && t >= DTYPE_IDS.q4_k) {
       const blocks = (n * k) / 256;
@@ -153,14 +145,7 @@ export class WasmKernels implements Kernels {
       const xs = xq + blocks * 512;
       this.e.quantize_k(xp, xq, xs, n * k);
       this.threadScratch(k * 4); // a prefill's unpacked row: 1024 bytes per 256 values
-      a[0] = t;
-      a[1] = wp;
-      a[2] = xq;
-      a[3] = xs;
-      a[4] = op;
-      a[5] = n;
-      a[6] = d;
-      a[7] = k;
+      this.setArgs(t, wp, xq, xs, op, n, d, k);
       this.run(OP_MATMUL_K, d, n * d * k);
     } else {
       if (t >= DTYPE_IDS.q4_k) this.threadScratch(k * 4);
@@ -283,6 +268,30 @@ export class WasmKernels implements Kernels {
   ropeTables = ropeTables;
   addInPlace = addInPlace;
   addBias = addBias;
+
+  /** The next operation's integer arguments, in order (no allocation: a rest parameter would). */
+  private setArgs(
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    a4: number,
+    a5: number,
+    a6: number,
+    a7: number,
+    a8 = 0,
+  ): void {
+    const a = this.args;
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+    a[4] = a4;
+    a[5] = a5;
+    a[6] = a6;
+    a[7] = a7;
+    a[8] = a8;
+  }
 
   /** Runs `op` over `total` rows: on every thread when the work is worth a dispatch. */
   private run(op: number, total: number, work: number): void {
