@@ -38,6 +38,7 @@ if (!which("bible")) {
   console.error(
     "the `bible` command is missing: installing Debian's bible-kjv package (apt-get install -y bible-kjv)",
   );
+  spawnSync("apt-get", ["update"], { stdio: "inherit" }); // a fresh image has no package lists
   const apt = spawnSync("apt-get", ["install", "-y", "bible-kjv"], { stdio: "inherit" });
   if (apt.status !== 0) {
     console.error(
@@ -110,7 +111,10 @@ function addToCard() {
 
 function train(args) {
   const run = spawnSync(process.execPath, args, { stdio: "inherit" });
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  if (run.status !== 0) {
+    rmSync(dir, { recursive: true, force: true }); // the temporary corpus; the checkpoint stays for --resume
+    process.exit(run.status ?? 1);
+  }
 }
 
 /** The JSON state in a checkpoint's safetensors metadata (step, options), or undefined without one. */

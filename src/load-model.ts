@@ -47,6 +47,8 @@ export interface Model extends LanguageModel {
   readonly info: ModelInfo;
   /** How sessions store their KV cache (LoadModelOptions.kvCacheType). */
   readonly kvCacheType: KvCacheType;
+  /** Kernel path and thread count in use, for reports. */
+  readonly kernels: { name: string; threads: number };
   newSession(): Session;
   dispose(): void;
 }

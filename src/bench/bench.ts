@@ -54,7 +54,7 @@ export async function measure(path: string, name: string, options: BenchOptions)
   const loadMs = performance.now() - loadStart;
   // Sampled, not getrusage's maxrss: on Linux that keeps the parent's high-water mark across exec.
   let peakRss = process.memoryUsage.rss();
-  const kernels = (model as { kernels?: { name: string; threads: number } }).kernels;
+  const kernels = model.kernels;
   const V = model.vocabSize;
   const prompt = Array.from({ length: options.promptTokens }, (_, i) => 3 + ((i * 7919) % (V - 3)));
   const prefill: number[] = []; // prompt in, first token chosen: the time to first token
@@ -85,8 +85,8 @@ export async function measure(path: string, name: string, options: BenchOptions)
   return {
     model: name,
     fileMB: round(statSync(path).size / 2 ** 20, 1),
-    kernels: kernels?.name ?? options.kernels ?? "wasm",
-    threads: kernels?.threads ?? options.threads,
+    kernels: kernels.name,
+    threads: kernels.threads,
     quantizeActivations: options.quantizeActivations,
     kvCacheType: model.kvCacheType,
     loadMs: round(loadMs, 0),

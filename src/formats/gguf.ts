@@ -183,9 +183,12 @@ export function ggufTensors(file: GgufFile, bytes: Uint8Array): Map<string, Tens
   return out;
 }
 
-/** f32 tensors need 4-byte alignment for a Float32Array view; copy the rare misaligned one. */
+/**
+ * f32 tensors need 4-byte alignment for a Float32Array view; copy the rare misaligned one (with the
+ * constructor: a Node Buffer's slice() is another view at the same offset).
+ */
 export function alignedForDType(view: Uint8Array, dtype: DType): Uint8Array {
-  if (dtype === "f32" && view.byteOffset % 4 !== 0) return view.slice();
+  if (dtype === "f32" && view.byteOffset % 4 !== 0) return new Uint8Array(view);
   return view;
 }
 

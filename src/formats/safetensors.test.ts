@@ -39,6 +39,23 @@ test("reads F32, F16 and BF16 tensors as views with their shapes", () => {
   assert.equal(file.metadata.format, "pt");
 });
 
+test("a misaligned F32 tensor in a Node Buffer is copied to an aligned one", () => {
+  // metadata padded so the data starts at an odd offset; the file in a Buffer, as readFile gives
+  const withPad = (pad: number) =>
+    build(
+      { __metadata__: { pad: "x".repeat(pad) }, a: { dtype: "F32", shape: [2], data_offsets: [0, 8] } },
+      eight,
+    );
+  let pad = 0;
+  while ((withPad(pad).byteLength - 8) % 4 === 0) pad++;
+  const buffer = Buffer.alloc(withPad(pad).byteLength); // not pooled: byteOffset 0
+  buffer.set(withPad(pad));
+  const a = parseSafetensors(buffer, "m.safetensors").tensors.get("a")!;
+  assert.equal(a.bytes.byteOffset % 4, 0);
+  assert.notEqual(a.bytes.buffer, buffer.buffer, "a copy, not a view");
+  assert.deepEqual(new Float32Array(a.bytes.buffer, a.bytes.byteOffset, 2), new Float32Array([1, 2]));
+});
+
 test("a header length past the end of the file is refused without allocating it", () => {
   const bytes = build({}, new Uint8Array(0), 2 ** 26);
   assert.throws(

@@ -279,7 +279,8 @@ test("trace records raw and per-stage candidates consistently", async () => {
     assert.ok(Math.abs(chosen.logprob - step.processedLogprob) < 1e-6);
     assert.equal(trace.processedRank, final.top.indexOf(chosen) + 1);
     const raw = trace.rawTop.find((c) => c.id === step.token);
-    if (raw !== undefined) assert.ok(Math.abs(raw.logprob - step.logprob) < 1e-6);
+    assert.ok(raw, "the chosen token is among the raw top candidates");
+    assert.ok(Math.abs(raw.logprob - step.logprob) < 1e-6);
     assert.ok(
       trace.rawRank >= 1 && trace.rawEntropy > 0 && trace.processedEntropy <= trace.rawEntropy + 1e-6,
     );

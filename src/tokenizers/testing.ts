@@ -57,11 +57,6 @@ export function llama2FromGguf(): Tokenizer {
 }
 
 function ggufTokenizer(path: string): Tokenizer {
-  // a plain Uint8Array, as readWholeFile gives: parseGguf's .slice() is a view on a Node Buffer
-  return fromGguf(parseGguf(new Uint8Array(readFileSync(path)), path).metadata, path);
+  return fromGguf(parseGguf(readFileSync(path), path).metadata, path);
 }
 
-/** Every golden string of both vocabularies, for tests that only need texts. */
-export function allGoldenTexts(): string[] {
-  return [...goldenCases("gpt2"), ...goldenCases("llama2")].map((c) => c.text);
-}

@@ -59,7 +59,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   });
   let file;
   try {
-    file = parseSafetensors(new Uint8Array(bytes), path); // a copy: aligned for float32 views
+    file = parseSafetensors(bytes, path);
   } catch (cause) {
     throw new CheckpointError(`${path}: damaged checkpoint (${(cause as Error).message})`, { cause });
   }

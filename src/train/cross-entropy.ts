@@ -21,11 +21,7 @@ export function crossEntropy(
   let loss = 0;
   for (let t = 0; t < n; t++) {
     const o = t * V;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) if (logits[o + i] > max) max = logits[o + i];
-    let sum = 0;
-    for (let i = 0; i < V; i++) sum += Math.exp(logits[o + i] - max);
-    const logZ = max + Math.log(sum);
+    const logZ = logSumExp(logits, o, V);
     const target = targets[t];
     loss += logZ - logits[o + target];
     for (let i = 0; i < V; i++) dlogits[o + i] = Math.exp(logits[o + i] - logZ) * gradScale;
@@ -38,12 +34,16 @@ export function crossEntropy(
 export function crossEntropyLoss(logits: Floats, targets: ArrayLike<number>, n: number, V: number): number {
   let loss = 0;
   for (let t = 0; t < n; t++) {
-    const o = t * V;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) if (logits[o + i] > max) max = logits[o + i];
-    let sum = 0;
-    for (let i = 0; i < V; i++) sum += Math.exp(logits[o + i] - max);
-    loss += max + Math.log(sum) - logits[o + targets[t]];
+    loss += logSumExp(logits, t * V, V) - logits[t * V + targets[t]];
   }
   return loss;
+}
+
+/** log Σ exp(x[o..o+V)), max-subtracted. */
+function logSumExp(x: Floats, o: number, V: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (x[o + i] > max) max = x[o + i];
+  let sum = 0;
+  for (let i = 0; i < V; i++) sum += Math.exp(x[o + i] - max);
+  return max + Math.log(sum);
 }

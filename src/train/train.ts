@@ -363,7 +363,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
 }
 
 /** Mean validation loss (nats per token) over the windows at `starts`; with a tokenizer, also the bytes those tokens spell. */
-export function evaluate(
+function evaluate(
   model: TrainModel,
   data: Dataset,
   starts: readonly number[],

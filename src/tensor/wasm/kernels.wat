@@ -215,25 +215,10 @@
 
   ;; ---------------------------------------------------------------- K-quant rows -> f32
 
-  ;; ggml get_scale_min_k4: 6-bit scale and min of sub-block j (0..7) from the 12 scale bytes at $s.
-  (func $scale_k4 (param $s i32) (param $j i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get $j) (i32.const 4))
-      (then (i32.and (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 63)))
-      (else
-        (i32.or
-          (i32.and (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 15))
-          (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (i32.sub (local.get $j) (i32.const 4)))) (i32.const 6)) (i32.const 4))))))
-  (func $min_k4 (param $s i32) (param $j i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get $j) (i32.const 4))
-      (then (i32.and (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 63)))
-      (else
-        (i32.or
-          (i32.shr_u (i32.load8_u (i32.add (local.get $s) (i32.add (local.get $j) (i32.const 4)))) (i32.const 4))
-          (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 6)) (i32.const 4))))))
-
   ;; One row of k values (k a multiple of 256) of q4_K / q5_K to f32 at $y (ggml dequantize_row_q4_K /
   ;; q5_K): per 64 values, the low nibbles of 32 bytes take sub-block scale/min 2j, the high nibbles
-  ;; 2j+1 ($scale_k4 / $min_k4); q5_K adds 16 where the matching bit of qh is set.
+  ;; 2j+1 (ggml get_scale_min_k4, as tensor/rows.ts scaleK4/minK4, inlined below); q5_K adds 16
+  ;; where the matching bit of qh is set.
   ;; The 32-value stores are written out by hand: wasm calls are not inlined here.
   (func $dequant_q45_k (param $w i32) (param $y i32) (param $k i32) (param $five i32)
     (local $end i32) (local $d f32) (local $dmin f32) (local $j i32) (local $q i32) (local $qh v128)
@@ -269,7 +254,7 @@
               (local.set $lo1 (v128.or (local.get $lo1) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $u)) (local.get $u)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
               (local.set $hi1 (v128.or (local.get $hi1) (v128.and (i8x16.eq (v128.and (local.get $qh) (local.get $v)) (local.get $v)) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
               (local.set $u (i8x16.shl (local.get $u) (i32.const 2)))))
-          ;; $scale_k4 / $min_k4 of sub-blocks j and j+1, inlined ($p = scales + j)
+          ;; get_scale_min_k4 of sub-blocks j and j+1, inlined ($p = scales + j)
           (local.set $p (i32.add (local.get $sc) (local.get $j)))
           (if (i32.lt_u (local.get $j) (i32.const 4))
             (then
