@@ -59,4 +59,3 @@ export function llama2FromGguf(): Tokenizer {
 function ggufTokenizer(path: string): Tokenizer {
   return fromGguf(parseGguf(readFileSync(path), path).metadata, path);
 }
-
