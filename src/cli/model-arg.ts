@@ -1,7 +1,8 @@
 import { defaultModelDir } from "../default-model.js";
 import { InvalidOptionError } from "../errors.js";
 import { progressReporter } from "../hub/progress.js";
-import { resolveModelSource } from "../hub/resolve-model.js";
+import { basename } from "node:path";
+import { isHubSource, resolveModelSource } from "../hub/resolve-model.js";
 import { loadModel, type Model } from "../load-model.js";
 import { isKvCacheType, type KvCacheType } from "../models/kv-cache.js";
 import type { FlagValues } from "./flags.js";
@@ -37,6 +38,18 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
     threads,
     kvCacheType,
   });
+}
+
+/**
+ * The model's name for clients (the OpenAI API's `model`, the playground): --model-name, else
+ * ORG/NAME for a Hub model, else the path's last part without .gguf/.bin; "default" for the built-in.
+ */
+export async function modelIdOf(values: FlagValues): Promise<string> {
+  if (typeof values["model-name"] === "string" && values["model-name"] !== "") return values["model-name"];
+  const source = values.model;
+  if (typeof source !== "string") return "default"; // the built-in model
+  if (await isHubSource(source)) return source.replace(/@.*$/, "");
+  return basename(source).replace(/\.(gguf|bin)$/, "");
 }
 
 /** --kv-cache-type f32|f16, or undefined when not given (NEXTOKEN_KV_CACHE_TYPE or f32 then). */

@@ -1,11 +1,16 @@
 // `nextoken playground`: the server with its page, and the page's URL printed (and opened in a
 // browser when one can be, best effort: never in CI, never required).
 import { spawn } from "node:child_process";
-import { basename } from "node:path";
-import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, startServer } from "../server/server.js";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  LOCAL_HOSTS,
+  type RunningServer,
+  startServer,
+} from "../server/server.js";
 import type { Model } from "../load-model.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
-import { modelFromFlags } from "./model-arg.js";
+import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
 export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
@@ -31,6 +36,12 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
   const model = await modelFromFlags(values);
   const server = await listen(model, values);
   const url = `${server.url}/`;
+  const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+  if (!LOCAL_HOSTS.includes(host)) {
+    stderr.write(
+      `nextoken: warning: the playground on ${host} has no API key; anyone who can reach it can use it\n`,
+    );
+  }
   stdout.write(`nextoken playground: ${url}  (model "${server.context.modelId}"; Ctrl-C to stop)\n`);
   if (values["no-open"] !== true && process.env.CI === undefined) openBrowser(url, stderr);
   await new Promise<void>((resolve) => {
@@ -43,7 +54,7 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
 
 async function listen(model: Model, values: FlagValues): Promise<RunningServer> {
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
-  const options = { modelId: basename(model.info.source).replace(/\.(gguf|bin)$/, ""), host };
+  const options = { modelId: await modelIdOf(values), host };
   if (values.port !== undefined)
     return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });
   try {

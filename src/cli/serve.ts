@@ -1,12 +1,10 @@
 // `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
-import { basename } from "node:path";
 import { InvalidOptionError } from "../errors.js";
-import { looksLikeRepoRef } from "../hub/repo-ref.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../server/server.js";
+import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
-import { modelFromFlags } from "./model-arg.js";
+import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
 export const SERVE_HELP = `Serve (nextoken serve --model M):
@@ -43,7 +41,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
   const server = await startServer(model, {
-    modelId: modelIdOf(values),
+    modelId: await modelIdOf(values),
     host,
     port: integerFlag(values, "port", 0, DEFAULT_PORT),
     apiKey: apiKey === "" ? undefined : apiKey,
@@ -57,7 +55,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
   stderr.write(
     `nextoken: serving "${server.context.modelId}" on ${server.url}/v1, playground at ${server.url}/ (Ctrl-C to stop)\n`,
   );
-  if (!["127.0.0.1", "::1", "localhost"].includes(host) && apiKey === undefined) {
+  if (!LOCAL_HOSTS.includes(host) && apiKey === undefined) {
     stderr.write(
       `nextoken: warning: listening on ${host} without --api-key; anyone who can reach it can use it\n`,
     );
@@ -68,13 +66,4 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
   });
   await server.close();
   return 0;
-}
-
-function modelIdOf(values: FlagValues): string {
-  if (typeof values["model-name"] === "string" && values["model-name"] !== "") return values["model-name"];
-  const source = values.model;
-  if (source === undefined) return "default"; // the built-in model
-  if (typeof source !== "string") throw new InvalidOptionError("--model", source, "a model path or ORG/NAME");
-  if (looksLikeRepoRef(source)) return source.replace(/@.*$/, "");
-  return basename(source).replace(/\.(gguf|bin)$/, "");
 }

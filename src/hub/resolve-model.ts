@@ -4,11 +4,16 @@ import { exists } from "./cache.js";
 import { type PullOptions, pullModel } from "./pull.js";
 import { looksLikeRepoRef, parseRepoRef } from "./repo-ref.js";
 
+/** Whether `source` names a Hub repository rather than a local path. */
+export async function isHubSource(source: string): Promise<boolean> {
+  // A model file name that is missing is a wrong path, not a repository to look for.
+  return (
+    !(await exists(source)) && looksLikeRepoRef(source) && !/\.(gguf|bin|json|safetensors)$/i.test(source)
+  );
+}
+
 /** The local path loadModel should open for `source`. */
 export async function resolveModelSource(source: string, options: PullOptions = {}): Promise<string> {
-  // A model file name that is missing is a wrong path, not a repository to look for.
-  if ((await exists(source)) || !looksLikeRepoRef(source) || /\.(gguf|bin|json|safetensors)$/i.test(source)) {
-    return source;
-  }
+  if (!(await isHubSource(source))) return source;
   return (await pullModel(parseRepoRef(source), options)).modelPath;
 }

@@ -7,6 +7,8 @@ import { type AppOptions, createApp } from "./app.js";
 import type { ServerContext } from "./context.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
+/** Addresses only this machine reaches: binding elsewhere without an API key earns a warning. */
+export const LOCAL_HOSTS: readonly string[] = ["127.0.0.1", "::1", "localhost"];
 export const DEFAULT_PORT = 8080;
 
 export interface ServeOptions extends AppOptions {
