@@ -1,9 +1,8 @@
 // `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
-import { InvalidOptionError } from "../errors.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
 import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
