@@ -8,7 +8,7 @@ import { parseLlama2c } from "./formats/llama2c.js";
 import { readWholeFile } from "./formats/read-file.js";
 import { interleavedToHalfBias, interleavedToHalfRows, transposeInPlace } from "./formats/rope-layout.js";
 import { isRecord, parseSafetensors } from "./formats/safetensors.js";
-import { fromGenerationConfigJson } from "./generation/options.js";
+import { eosList, fromGenerationConfigJson } from "./generation/options.js";
 import type { GenerationOptions } from "./generation/types.js";
 import type { CausalLM } from "./models/causal-lm.js";
 import { isKvCacheType, type KvCacheType } from "./models/kv-cache.js";
@@ -347,8 +347,4 @@ async function readJson(path: string): Promise<unknown> {
 function asRecord(value: unknown, fileName: string): Record<string, unknown> {
   if (!isRecord(value)) throw new FormatError(`${fileName}: expected a JSON object`);
   return value;
-}
-
-function eosList(eos: number | number[] | undefined): number[] {
-  return eos === undefined ? [] : Array.isArray(eos) ? eos : [eos];
 }

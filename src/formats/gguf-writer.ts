@@ -63,14 +63,12 @@ export function writeGguf(
     writeValue(out, v);
   }
   let offset = 0;
-  const offsets: number[] = [];
   for (const t of tensors) {
     out.string(t.name);
     out.u32(t.shape.length);
     for (const d of [...t.shape].reverse()) out.u64(d);
     out.u32(GGML_IDS[t.dtype]);
     out.u64(offset);
-    offsets.push(offset);
     const { blockSize, blockBytes } = DTYPE_LAYOUT[t.dtype];
     const size = (t.shape.reduce((a, b) => a * b, 1) / blockSize) * blockBytes;
     offset += Math.ceil(size / alignment) * alignment;

@@ -82,8 +82,8 @@ export interface GgufFile {
 }
 
 /**
- * Parses the header of a GGUF file. With `headerOnly`, `bytes` may be just a prefix of the file
- * (tensor extents are then checked against `fileSize`).
+ * Parses the header of a GGUF file. `bytes` may be just a prefix of the file when `fileSize` gives
+ * the whole file's size (tensor extents are checked against it).
  */
 export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.byteLength): GgufFile {
   const r = new ByteReader(bytes, fileName);

@@ -141,7 +141,8 @@ function definedOnly(options: GenerationOptions): GenerationOptions {
   return out;
 }
 
-function eosList(eos: number | number[] | undefined): TokenId[] {
+/** generation_config's eos_token_id (one id or a list) as a list. */
+export function eosList(eos: number | number[] | undefined): TokenId[] {
   if (eos === undefined) return [];
   return Array.isArray(eos) ? eos : [eos];
 }

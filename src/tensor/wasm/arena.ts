@@ -40,11 +40,6 @@ export class WasmArena {
     this.buffers.add(this.memory.buffer);
   }
 
-  /** Bytes of memory committed to the arena so far. */
-  get byteLength(): number {
-    return this.memory.buffer.byteLength;
-  }
-
   /** Whether `view` lies in this arena's memory (then `view.byteOffset` is its address). */
   owns(view: ArrayBufferView): boolean {
     return this.buffers.has(view.buffer);

@@ -2,9 +2,10 @@ import type { KernelExports } from "./module.js";
 
 /**
  * The control block shared by the main thread and the kernel workers (Int32 slots in wasm memory)
- * and the operations a worker can run on a range of rows. Used by thread-pool.ts and worker.ts.
+ * and the operations a worker can run on a range of rows. Used by thread-pool.ts, worker.ts and
+ * wasm-kernels.ts.
  *
- * Protocol (ecosystem-probe.md §F): the caller writes OP and ARGS, zeroes DONE, publishes
+ * Protocol (a spin-then-wait barrier, as measured best here): the caller writes OP and ARGS, zeroes DONE, publishes
  * NEXT = generation << 16, then stores GEN = generation and notifies. Every thread claims chunk
  * indices by compare-and-swap on NEXT; a claim only succeeds while NEXT still carries the
  * generation the thread woke for, so a thread that wakes late can never run a stale chunk.

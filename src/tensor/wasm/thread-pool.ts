@@ -2,7 +2,6 @@ import { Worker } from "node:worker_threads";
 import type { WasmArena } from "./arena.js";
 import type { KernelExports } from "./module.js";
 import {
-  ARGS,
   CHUNK,
   FAILED,
   WORKER_CHUNKS,
@@ -68,6 +67,9 @@ export class ThreadPool {
           }),
       ),
     ).then(() => undefined);
+    // nothing need await it: until the workers are up the caller claims every chunk itself, and a
+    // worker that fails to start must not end the process as an unhandled rejection
+    this.ready.catch(() => {});
   }
 
   /** Chunks the workers (not the caller) have run so far. */
@@ -75,12 +77,7 @@ export class ThreadPool {
     return Atomics.load(this.control, WORKER_CHUNKS);
   }
 
-  /** Argument slots of the next operation (set them, then call run). */
-  get args(): Int32Array {
-    return this.control.subarray(ARGS);
-  }
-
-  /** Address of the control block's scratch fields, set by the kernels. */
+  /** The control block shared with the workers (operation, arguments, scratch fields). */
   get controlBlock(): Int32Array {
     return this.control;
   }

@@ -124,7 +124,6 @@ export class WasmKernels implements Kernels {
     const wp = this.weightPtr(w);
     const xp = this.input(x, n * k, 0);
     const op = this.outputPtr(out, n * d, 1);
-    const a = this.args;
     if (w.dtype === "q8_0" || w.dtype === "q4_0") {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
@@ -149,13 +148,7 @@ export class WasmKernels implements Kernels {
       this.run(OP_MATMUL_K, d, n * d * k);
     } else {
       if (t >= DTYPE_IDS.q4_k) this.threadScratch(k * 4);
-      a[0] = t;
-      a[1] = wp;
-      a[2] = xp;
-      a[3] = op;
-      a[4] = n;
-      a[5] = d;
-      a[6] = k;
+      this.setArgs(t, wp, xp, op, n, d, k, 0);
       this.run(OP_MATMUL, d, n * d * k);
     }
     this.copyBack(out, op, n * d);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { instantiateKernels } from "./module.js";
-import { GEN, SPIN_MS, STOP, workChunks } from "./pool-ops.js";
+import { CONTROL_INTS, GEN, SPIN_MS, STOP, workChunks } from "./pool-ops.js";
 
 /**
  * A kernel worker: waits for a new generation in the control block (spin briefly, then
@@ -13,7 +13,7 @@ const { module, memory, controlPtr, index } = workerData as {
   index: number;
 };
 const exports = instantiateKernels(module, memory);
-const control = new Int32Array(memory.buffer, controlPtr, 32);
+const control = new Int32Array(memory.buffer, controlPtr, CONTROL_INTS);
 let seen = Atomics.load(control, GEN);
 parentPort?.postMessage("ready");
 
