@@ -105,6 +105,11 @@ export function topN(values: ArrayLike<number>, n: number): TokenId[] {
   return top;
 }
 
+/** The k-th largest of `values` (1 ≤ k ≤ length), without sorting them all. */
+export function kthLargest(values: ArrayLike<number>, k: number): number {
+  return values[topN(values, k)[k - 1]];
+}
+
 function compareDescending(values: ArrayLike<number>, a: TokenId, b: TokenId): number {
   const va = values[a];
   const vb = values[b];

@@ -25,8 +25,6 @@ import { parseLogitBias } from "./processors/logit-bias.js";
 import { PROCESSOR_NAMES } from "./processor-names.js";
 import type { GenerationOptions, ProcessorName } from "./types.js";
 
-export { PROCESSOR_NAMES };
-
 /** New tokens generated when neither maxNewTokens nor maxLength is given. */
 export const DEFAULT_MAX_NEW_TOKENS = 256;
 

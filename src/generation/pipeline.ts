@@ -16,6 +16,7 @@ import { InvalidOptionError } from "../errors.js";
 import type { TokenId } from "../models/types.js";
 import { resolveOptions, type ResolvedOptions } from "./options.js";
 import { PROCESSORS, WARPERS } from "./processor-names.js";
+import { runProcessors } from "./trace.js";
 import {
   badWords,
   beginSuppressTokens,
@@ -149,8 +150,7 @@ export function applyPipeline(
   logits: Float32Array,
   ctx: StepContext,
 ): Float32Array {
-  let out = logits;
-  for (const { apply } of pipeline) out = apply(out, ctx);
+  const out = runProcessors(logits, pipeline, ctx);
   return out === logits ? logits.slice() : out;
 }
 

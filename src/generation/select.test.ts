@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { argmax, sampleFrom } from "./select.js";
+import { argmax } from "./distribution.js";
+import { sampleFrom } from "./select.js";
 import { logitsOf } from "./testing.js";
 
 test("sampleFrom walks the cumulative distribution with the coin", () => {

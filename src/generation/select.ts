@@ -1,8 +1,6 @@
 /** Choosing the next token from processed logits: greedily or by a seeded draw. */
 import type { TokenId } from "../models/types.js";
 
-export { argmax } from "./distribution.js";
-
 /**
  * Draws an id from probs (summing to 1) by inverse CDF with coin in [0, 1) from the seeded rng.
  * When rounding leaves the total just under the coin, the last id of non-zero probability is

@@ -1,4 +1,4 @@
-import { entropyOfLogits, softmax } from "../distribution.js";
+import { entropyOfLogits, kthLargest, softmax } from "../distribution.js";
 import type { LogitsProcessor } from "../types.js";
 import { checkInRange, checkMinKeep } from "./checks.js";
 
@@ -22,8 +22,7 @@ export function removeUnlikely(
   cutoff: number,
   minTokensToKeep: number,
 ): Float32Array {
-  const sorted = logits.slice().sort();
-  const kth = sorted[logits.length - Math.min(minTokensToKeep, logits.length)];
+  const kth = kthLargest(logits, Math.min(minTokensToKeep, logits.length));
   const out = logits.slice();
   for (let i = 0; i < out.length; i++) if (probs[i] < cutoff && out[i] < kth) out[i] = -Infinity;
   return out;

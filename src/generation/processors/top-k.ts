@@ -1,3 +1,4 @@
+import { kthLargest } from "../distribution.js";
 import type { LogitsProcessor } from "../types.js";
 import { checkInteger, checkMinKeep } from "./checks.js";
 
@@ -13,8 +14,7 @@ export function topK(k: number, minTokensToKeep = 1): LogitsProcessor {
   return (logits) => {
     const out = logits.slice();
     if (keep >= logits.length) return out;
-    const sorted = logits.slice().sort(); // ascending; the k-th largest sits at V - k
-    const kth = sorted[logits.length - keep];
+    const kth = kthLargest(logits, keep);
     for (let i = 0; i < out.length; i++) if (out[i] < kth) out[i] = -Infinity;
     return out;
   };

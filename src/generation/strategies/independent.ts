@@ -78,7 +78,7 @@ export async function* decodeIndependent(
           token,
           text,
           logprob,
-          processedLogprob: logprobOf(processed, token),
+          processedLogprob: processed === seq.logits ? logprob : logprobOf(processed, token),
         };
         if (coin !== undefined) step.coin = coin;
         if (traced !== undefined) step.trace = stepTrace(traced, token, traceTop);
