@@ -14,7 +14,7 @@ import type { Output } from "./render.js";
 /** `nextoken bench` flags (see BENCH_HELP). */
 export const BENCH_FLAGS = {
   model: { type: "string", short: "m" },
-  name: { type: "string" },
+  name: { type: "string" }, // internal: the row's name when bench runs itself in a child process
   models: { type: "string" },
   types: { type: "string" },
   threads: { type: "string" },

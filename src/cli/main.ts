@@ -58,7 +58,7 @@ Model:
   -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin (default: the built-in model)
       (or ORG/NAME[@REVISION][:QUANT] on the Hugging Face Hub)
       --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
-      --threads N       worker threads
+      --threads N       threads for the products and attention, the caller included (default 1)
       --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory
 
 Output:
@@ -174,7 +174,10 @@ export async function main(argv: string[]): Promise<number> {
       return runTrain(rest, stdout, stderr);
     case "bench": {
       const { values } = parseFlags(rest, BENCH_FLAGS);
-      if (values.help) return help();
+      if (values.help) {
+        stdout.write(`${BENCH_HELP}\n`);
+        return 0;
+      }
       await runBench(values, process.argv[1], stdout);
       return 0;
     }

@@ -15,7 +15,6 @@ export const DIM = "\x1b[2m";
 export const RED = "\x1b[31m";
 export const GREEN = "\x1b[32m";
 export const YELLOW = "\x1b[33m";
-export const CYAN = "\x1b[36m";
 
 /** ANSI 256-colour background from red (improbable) through yellow to green (certain). */
 export function probabilityColour(prob: number): string {

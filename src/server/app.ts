@@ -1,10 +1,11 @@
 // The HTTP surface: routes, API key, CORS, bounded bodies, OpenAI-style errors. Handlers live in
 // completions.ts and chat.ts; this file only wires requests to them.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Model } from "../load-model.js";
+import { bearer } from "./auth.js";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.js";
 import { chatCompletions } from "./chat.js";
 import { ChatTemplate } from "./chat-template.js";
@@ -53,21 +54,7 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
     );
   }
   if (options.apiKey !== undefined && options.apiKey !== "") {
-    const expected = digest(options.apiKey);
-    app.use("/v1/*", async (c, next) => {
-      const header = c.req.header("authorization") ?? "";
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      if (match === null || !timingSafeEqual(digest(match[1].trim()), expected)) {
-        throw new ApiError(
-          401,
-          match === null ? "missing API key: send Authorization: Bearer <key>" : "invalid API key",
-          null,
-          "invalid_api_key",
-          { "WWW-Authenticate": "Bearer" },
-        );
-      }
-      await next();
-    });
+    app.use("/v1/*", bearer(options.apiKey));
   }
 
   app.get("/health", (c) => c.json({ status: "ok", model: context.modelId, ...context.queue.load }));
@@ -105,10 +92,6 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
 
 function errorResponse(error: ApiError): Response {
   return Response.json(error.body(), { status: error.status, headers: error.headers });
-}
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
 }
 
 function fingerprintOf(model: Model): string {

@@ -2,7 +2,6 @@
 // raw logits with the library's own processors, so the server sends logits, not probabilities; held
 // sessions let it step and branch over one KV cache. Errors are the server's OpenAI-style JSON.
 // Documented in README.md ("Playground").
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Hono } from "hono";
 import {
   compareStrategies,
@@ -11,9 +10,10 @@ import {
   parseStrategies,
 } from "../inspect/compare.js";
 import { REPETITION_NGRAM } from "../inspect/metrics.js";
+import { bearer } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import type { ServerContext } from "./context.js";
-import { ApiError, invalidField, toApiError } from "./errors.js";
+import { invalidField, toApiError } from "./errors.js";
 import { generateReport, piecesOf } from "./playground-generate.js";
 import {
   booleanField,
@@ -205,7 +205,7 @@ export function registerPlayground(
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
     if (typeof b.prompt !== "string") throw invalidField("prompt", "required: a string");
-    checkPromptFits(ctx, b);
+    promptTokens(ctx, { prompt: b.prompt }); // the prompt must fit the context like any other
     const spec = b.strategies ?? DEFAULT_STRATEGIES;
     if (typeof spec !== "string") throw invalidField("strategies", 'must be a string of ";"-separated specs');
     let strategies;
@@ -281,28 +281,4 @@ function guarded<T>(work: () => T): T {
   } catch (error) {
     throw toApiError(error, () => "tokens");
   }
-}
-
-/** The prompt of /api/compare must fit the context like any other. */
-function checkPromptFits(ctx: ServerContext, b: Body): void {
-  promptTokens(ctx, { prompt: b.prompt });
-}
-
-/** The /v1 API key rule, for /api. */
-function bearer(apiKey: string) {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  const expected = digest(apiKey);
-  return async (c: { req: { header(name: string): string | undefined } }, next: () => Promise<void>) => {
-    const match = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "");
-    if (match === null || !timingSafeEqual(digest(match[1].trim()), expected)) {
-      throw new ApiError(
-        401,
-        match === null ? "missing API key: send Authorization: Bearer <key>" : "invalid API key",
-        null,
-        "invalid_api_key",
-        { "WWW-Authenticate": "Bearer" },
-      );
-    }
-    await next();
-  };
 }
