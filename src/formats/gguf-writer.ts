@@ -1,4 +1,5 @@
 import { DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
+import { elementCount } from "../tensor/tensor.js";
 
 /**
  * A small GGUF v3 writer: for test fixtures built byte by byte and benchmark models.
@@ -70,7 +71,7 @@ export function writeGguf(
     out.u32(GGML_IDS[t.dtype]);
     out.u64(offset);
     const { blockSize, blockBytes } = DTYPE_LAYOUT[t.dtype];
-    const size = (t.shape.reduce((a, b) => a * b, 1) / blockSize) * blockBytes;
+    const size = (elementCount(t.shape) / blockSize) * blockBytes;
     offset += Math.ceil(size / alignment) * alignment;
   }
   out.pad(alignment);

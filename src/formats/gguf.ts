@@ -1,6 +1,7 @@
 import { UnsupportedError } from "../errors.js";
 import { byteSize, DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { elementCount } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 
 /**
@@ -148,7 +149,7 @@ export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.
     const field = `tensor "${t.name}"`;
     if (names.has(t.name)) throw r.error(field, "appears twice", t.at);
     names.add(t.name);
-    const count = t.shape.reduce((a, b) => a * b, 1);
+    const count = elementCount(t.shape);
     const rowLength = t.shape[t.shape.length - 1];
     const byteLength = byteSize(t.dtype, count);
     if (

@@ -1,6 +1,7 @@
 import { FormatError, UnsupportedError } from "../errors.js";
 import type { ModelConfig } from "./model-config.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { elementCount } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 
 /**
@@ -86,7 +87,7 @@ export function parseLlama2c(bytes: Uint8Array, fileName: string): Llama2cCheckp
 
   const tensors = new Map<string, Tensor>();
   const add = (name: string, shape: number[]) => {
-    const length = shape.reduce((a, b) => a * b, 1) * 4;
+    const length = elementCount(shape) * 4;
     tensors.set(name, { name, dtype: "f32", shape, bytes: r.take(name, length) });
   };
   add("model.embed_tokens.weight", [vocab, dim]);

@@ -1,6 +1,7 @@
 import { UnsupportedError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { elementCount } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 import { alignedForDType } from "./gguf.js";
 
@@ -72,7 +73,7 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): Safetenso
       throw r.error(`${field} data_offsets`, `expected [begin, end], got ${JSON.stringify(offsets)}`, 8);
     }
     const [begin, end] = offsets;
-    const expected = shape.reduce((a, b) => a * b, 1) * kind.bytes;
+    const expected = elementCount(shape) * kind.bytes;
     if (end < begin || end - begin !== expected) {
       throw r.error(
         `${field} data_offsets`,

@@ -1,5 +1,5 @@
 import { bf16ToF32, DTYPE_LAYOUT, f16ToF32 } from "./dtype.js";
-import type { Tensor } from "./tensor.js";
+import { elementCount, type Tensor } from "./tensor.js";
 
 /**
  * Reading weights in their stored dtype. Quantized rows are decoded on the fly, never wholesale:
@@ -141,7 +141,7 @@ function decodeQ6K(out: Float32Array, o: number, b: Uint8Array, p: number): void
 export function toF32(t: Tensor): Float32Array {
   if (t.dtype === "f32") return f32View(t);
   const cols = rowLength(t);
-  const rows = t.shape.length === 1 ? 1 : t.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = elementCount(t.shape.slice(0, -1));
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) decodeRow(out.subarray(r * cols, (r + 1) * cols), t, r);
   return out;

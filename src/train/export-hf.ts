@@ -3,6 +3,7 @@ import { f32ToF16 } from "../tensor/dtype.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { paramLayout, type TrainConfig } from "./model.js";
 import { f32Bytes, writeSafetensors, type TensorBytes } from "./safetensors-writer.js";
+import { elementCount } from "../tensor/tensor.js";
 
 /**
  * A trained model as a Hugging Face directory that loadModel() (and transformers' LlamaForCausalLM)
@@ -18,7 +19,7 @@ export function hfTensors(params: Float32Array, c: TrainConfig, dtype: ExportDTy
   const push = (name: string, shape: number[], values: Float32Array) =>
     out.push(encode(name, shape, values, dtype));
   for (const t of paramLayout(c).tensors) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(t.shape);
     const values = params.subarray(t.offset, t.offset + size);
     const rows = (from: number, count: number) => values.subarray(from * c.dim, (from + count) * c.dim);
     if (t.name.endsWith("qkv_proj.weight")) {

@@ -10,6 +10,7 @@ import { rmsnormBackward, rmsnormForward } from "./rmsnorm.js";
 import { rotate } from "./rope.js";
 import type { TrainRng } from "./rng.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
+import { elementCount } from "../tensor/tensor.js";
 
 /**
  * The trained architecture, with its forward and backward passes: Llama-style (the engine's
@@ -50,7 +51,7 @@ export function paramLayout(c: TrainConfig): { tensors: ParamTensor[]; count: nu
   let offset = 0;
   const add = (name: string, shape: number[], decay: boolean) => {
     tensors.push({ name, offset, shape, decay });
-    offset += shape.reduce((a, b) => a * b, 1);
+    offset += elementCount(shape);
   };
   add("model.embed_tokens.weight", [c.vocabSize, c.dim], true);
   for (let l = 0; l < c.nLayers; l++) {
@@ -92,7 +93,7 @@ export function engineConfig(c: TrainConfig): ModelConfig {
 export function initParams(params: Floats, c: TrainConfig, rng: TrainRng): void {
   const residualStd = 0.02 / Math.sqrt(2 * c.nLayers);
   for (const t of paramLayout(c).tensors) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(t.shape);
     const std = /o_proj|down_proj/.test(t.name) ? residualStd : 0.02;
     for (let i = t.offset; i < t.offset + size; i++) params[i] = t.decay ? std * rng.normal() : 1;
   }
