@@ -3,8 +3,8 @@
 import { ContextOverflowError, InvalidOptionError } from "../errors.js";
 import type { LanguageModel, TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
-import { entropyOfLogits, logSumExp } from "./distribution.js";
-import { rankOf } from "./trace.js";
+import { entropyOfLogits } from "./distribution.js";
+import { logprobOf, rankOf } from "./trace.js";
 
 /** How one token scored, given everything before it. */
 export interface TokenScore {
@@ -59,18 +59,12 @@ export function scoreText(
   if (tokens.length > contextLength) throw new ContextOverflowError(contextLength, tokens.length);
 
   const V = model.vocabSize;
-  const session = model.newSession();
-  let logits: Float32Array;
-  try {
-    logits = session.forward(tokens.slice(0, -1), { allLogits: true });
-  } finally {
-    session.dispose();
-  }
+  const logits = positionLogits(model, tokens);
   const scores: TokenScore[] = [];
   for (let position = 1; position < tokens.length; position++) {
     const row = logits.subarray((position - 1) * V, position * V);
     const token = tokens[position];
-    const logprob = row[token] - logSumExp(row);
+    const logprob = logprobOf(row, token);
     scores.push({
       token,
       position,
@@ -84,4 +78,17 @@ export function scoreText(
   const logprob = scores.reduce((sum, s) => sum + s.logprob, 0);
   const meanNats = -logprob / scores.length;
   return { tokens, scores, logprob, perplexity: Math.exp(meanNats), bitsPerToken: meanNats / Math.LN2 };
+}
+
+/**
+ * The logits that predict tokens[1..n): one forward pass over tokens[0..n-1) with every position's
+ * logits, in a session of its own; row p - 1 predicts token p.
+ */
+export function positionLogits(model: LanguageModel, tokens: readonly TokenId[]): Float32Array {
+  const session = model.newSession();
+  try {
+    return session.forward(tokens.slice(0, -1), { allLogits: true });
+  } finally {
+    session.dispose();
+  }
 }

@@ -3,8 +3,8 @@
 // "processed" is the distribution the token was actually drawn from, after penalties, temperature and
 // the filters (it is the trace's last stage). Prompt tokens (legacy `echo`) are always raw: nothing
 // processed them.
-import { logSumExp } from "../generation/distribution.js";
-import { topCandidates } from "../generation/trace.js";
+import { positionLogits } from "../generation/score.js";
+import { logprobOf, topCandidates } from "../generation/trace.js";
 import type { Candidate, Step } from "../generation/types.js";
 import type { LanguageModel, TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
@@ -59,17 +59,11 @@ export function scoreTokens(
   const start = Math.max(1, from);
   if (start >= tokens.length) return out;
   const V = model.vocabSize;
-  const session = model.newSession();
-  let logits: Float32Array;
-  try {
-    logits = session.forward(tokens.slice(0, -1), { allLogits: true });
-  } finally {
-    session.dispose();
-  }
+  const logits = positionLogits(model, tokens);
   for (let position = start; position < tokens.length; position++) {
     const row = logits.subarray((position - 1) * V, position * V);
     const token = tokens[position];
-    out.push({ token, logprob: row[token] - logSumExp(row), top: topN > 0 ? topCandidates(row, topN) : [] });
+    out.push({ token, logprob: logprobOf(row, token), top: topN > 0 ? topCandidates(row, topN) : [] });
   }
   return out;
 }
