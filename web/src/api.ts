@@ -34,6 +34,7 @@ export type {
   TokenReport,
 } from "../../src/server/playground-generate.js";
 import type { BeamTree, SequenceReport } from "../../src/server/playground-generate.js";
+import type { CompareRow, CompareSample as CoreCompareSample } from "../../src/inspect/compare.js";
 
 export interface GenerateResponse {
   promptTokens: number[];
@@ -43,26 +44,11 @@ export interface GenerateResponse {
   elapsedMs: number;
 }
 
-export interface CompareSample {
-  seed?: number;
-  text: string;
-  tokens: number[];
-  pieces: string[];
-  finishReason: string;
-  length: number;
-  meanLogprob: number;
-  perplexity: number;
-  distinct1: number;
-  distinct2: number;
-  repetitionRate: number;
-}
+/** A compare sample on the wire: the engine's, with each token's text (the server adds pieces). */
+export type CompareSample = CoreCompareSample & { pieces: string[] };
 
 export interface CompareResponse {
-  rows: Array<{
-    spec: string;
-    samples: CompareSample[];
-    mean: Omit<CompareSample, "text" | "tokens" | "pieces">;
-  }>;
+  rows: Array<Omit<CompareRow, "options" | "samples"> & { samples: CompareSample[] }>;
   repetitionNgram: number;
   elapsedMs: number;
 }
