@@ -41,8 +41,8 @@ export class Gpt2Model implements CausalLM {
     this.scratch = new Scratch(kernels);
     const { vocabSize: V, hiddenSize: dim, intermediateSize: ff, contextLength } = config;
     const norm = (s: TensorStore, name: string): [Float32Array, Float32Array] => [
-      toF32(s.get(`${name}.weight`, [dim])),
-      toF32(s.get(`${name}.bias`, [dim])),
+      toF32(s.get(`${name}.weight`, [dim]), kernels),
+      toF32(s.get(`${name}.bias`, [dim]), kernels),
     ];
     this.wte = store.get("wte.weight", [V, dim]);
     this.wpe = store.get("wpe.weight", [contextLength, dim]);
@@ -51,14 +51,14 @@ export class Gpt2Model implements CausalLM {
       return {
         ln1: norm(s, "ln_1"),
         wQkv: s.get("attn.c_attn.weight", [3 * dim, dim]),
-        bQkv: toF32(s.get("attn.c_attn.bias", [3 * dim])),
+        bQkv: toF32(s.get("attn.c_attn.bias", [3 * dim]), kernels),
         wProj: s.get("attn.c_proj.weight", [dim, dim]),
-        bProj: toF32(s.get("attn.c_proj.bias", [dim])),
+        bProj: toF32(s.get("attn.c_proj.bias", [dim]), kernels),
         ln2: norm(s, "ln_2"),
         wFc: s.get("mlp.c_fc.weight", [ff, dim]),
-        bFc: toF32(s.get("mlp.c_fc.bias", [ff])),
+        bFc: toF32(s.get("mlp.c_fc.bias", [ff]), kernels),
         wOut: s.get("mlp.c_proj.weight", [dim, ff]),
-        bOut: toF32(s.get("mlp.c_proj.bias", [dim])),
+        bOut: toF32(s.get("mlp.c_proj.bias", [dim]), kernels),
       };
     });
     this.lnF = norm(store, "ln_f");

@@ -50,9 +50,9 @@ export class LlamaModel implements CausalLM {
     this.layers = Array.from({ length: config.nLayers }, (_, i) => {
       const s = store.scope(`model.layers.${i}`);
       const bias = (name: string, size: number) =>
-        config.attentionBias ? toF32(s.get(name, [size])) : undefined;
+        config.attentionBias ? toF32(s.get(name, [size]), kernels) : undefined;
       return {
-        attnNorm: toF32(s.get("input_layernorm.weight", [dim])),
+        attnNorm: toF32(s.get("input_layernorm.weight", [dim]), kernels),
         wq: s.get("self_attn.q_proj.weight", [qDim, dim]),
         wk: s.get("self_attn.k_proj.weight", [kvDim, dim]),
         wv: s.get("self_attn.v_proj.weight", [kvDim, dim]),
@@ -60,13 +60,13 @@ export class LlamaModel implements CausalLM {
         bk: bias("self_attn.k_proj.bias", kvDim),
         bv: bias("self_attn.v_proj.bias", kvDim),
         wo: s.get("self_attn.o_proj.weight", [dim, qDim]),
-        ffnNorm: toF32(s.get("post_attention_layernorm.weight", [dim])),
+        ffnNorm: toF32(s.get("post_attention_layernorm.weight", [dim]), kernels),
         wGate: s.get("mlp.gate_proj.weight", [ff, dim]),
         wUp: s.get("mlp.up_proj.weight", [ff, dim]),
         wDown: s.get("mlp.down_proj.weight", [dim, ff]),
       };
     });
-    this.finalNorm = toF32(store.get("model.norm.weight", [dim]));
+    this.finalNorm = toF32(store.get("model.norm.weight", [dim]), kernels);
     this.head = config.tiedEmbeddings ? this.embed : store.get("lm_head.weight", [V, dim]);
     const factors = store.maybe("rope_freqs.weight", [hd / 2]);
     this.invFreq = ropeInverseFrequencies(config, factors && toF32(factors));

@@ -1,4 +1,5 @@
 import { bf16ToF32, DTYPE_LAYOUT, f16ToF32 } from "./dtype.js";
+import type { BufferAllocator } from "./kernels.js";
 import { elementCount, type Tensor } from "./tensor.js";
 
 /**
@@ -137,12 +138,16 @@ function decodeQ6K(out: Float32Array, o: number, b: Uint8Array, p: number): void
   }
 }
 
-/** A whole (small) tensor as f32: a view for f32, a decoded copy otherwise. For norms and biases. */
-export function toF32(t: Tensor): Float32Array {
+/**
+ * A whole (small) tensor as f32: a view for f32, a decoded copy otherwise (from `into`: the kernels'
+ * own memory, so the wasm kernels read it in place rather than copy it in on every call). For norms
+ * and biases.
+ */
+export function toF32(t: Tensor, into?: BufferAllocator): Float32Array {
   if (t.dtype === "f32") return f32View(t);
   const cols = rowLength(t);
   const rows = elementCount(t.shape.slice(0, -1));
-  const out = new Float32Array(rows * cols);
+  const out = into ? into.alloc(rows * cols) : new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) decodeRow(out.subarray(r * cols, (r + 1) * cols), t, r);
   return out;
 }
