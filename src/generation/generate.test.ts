@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { InvalidOptionError } from "../errors.js";
 import type { LanguageModel, Session } from "../models/types.js";
@@ -8,6 +7,7 @@ import type { Tokenizer } from "../tokenizers/types.js";
 import { generate, stream } from "./generate.js";
 import { TableModel } from "./table-model.js";
 import type { Step } from "./types.js";
+import { sharedPath } from "../testing/shared.js";
 
 // A chain model: after token b the next token is (b + 1) % V with a clear margin.
 const V = 10;
@@ -68,9 +68,7 @@ function chainModel(contextLength?: number): TableModel & { tokenizer: Tokenizer
   return Object.assign(new TableModel(chainTable(), V, { contextLength }), { tokenizer: toyTokenizer });
 }
 
-const golden = JSON.parse(
-  readFileSync(join(process.cwd(), "..", "shared", "golden", "beam", "cases.json"), "utf8"),
-) as {
+const golden = JSON.parse(readFileSync(sharedPath("golden", "beam", "cases.json"), "utf8")) as {
   toy_lm: { table: number[][][] };
 };
 const goldenTable = Float32Array.from(golden.toy_lm.table.flat(2));

@@ -7,9 +7,10 @@ import { fromGguf } from "./from-gguf.js";
 import { fromLlama2c } from "./from-llama2c.js";
 import { fromTokenizerJson } from "./from-tokenizer-json.js";
 import type { Tokenizer } from "./types.js";
+import { sharedPath } from "../testing/shared.js";
 
 /** ../shared from the repository root, where tests run. */
-export const SHARED = join(process.cwd(), "..", "shared");
+export const SHARED = sharedPath();
 export const GOLDEN_TOKENIZERS = join(SHARED, "golden", "tokenizers");
 
 export interface GoldenCase {

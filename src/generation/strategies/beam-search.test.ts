@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { generate } from "../generate.js";
 import { TableModel } from "../table-model.js";
@@ -11,6 +10,7 @@ import { decodeIndependent } from "./independent.js";
 import { greedy } from "./greedy.js";
 import type { DecodeSetup } from "./common.js";
 import type { GeneratedSequence, Step } from "../types.js";
+import { sharedPath } from "../../testing/shared.js";
 
 interface BeamCase {
   name: string;
@@ -35,9 +35,7 @@ interface BeamCase {
   };
 }
 
-const golden = JSON.parse(
-  readFileSync(join(process.cwd(), "..", "shared", "golden", "beam", "cases.json"), "utf8"),
-) as {
+const golden = JSON.parse(readFileSync(sharedPath("golden", "beam", "cases.json"), "utf8")) as {
   toy_lm: { vocab_size: number; table: number[][][] };
   cases: BeamCase[];
 };
