@@ -131,10 +131,9 @@ export class WasmKernels implements Kernels {
       const xq = this.q8Buffer(blocks * (two ? 136 : 84));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
-      if (!two && w.dtype === "q4_0") {
-        this.e.order_q4(xq, xs + blocks * 4, blocks);
-        if (n > 1) this.threadScratch((k / 32) * 68); // a prefill's unpacked row and its scales
-      }
+      if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
+      // a q4_0 prefill's unpacked row and its scales, and the 32 bytes the row loops store to
+      this.threadScratch((!two && w.dtype === "q4_0" && n > 1 ? (k / 32) * 68 : 0) + 32);
       this.setArgs(t, wp, xq, xs, op, n, d, k, two);
       this.run(OP_MATMUL_Q, d, n * d * k);
     } else if (this.quantize && t >= DTYPE_IDS.q4_k) {
