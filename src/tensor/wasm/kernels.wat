@@ -2080,6 +2080,246 @@
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))))
     (local.get $acc))
+  ;; Two rows ($p, $p2) of $row_q4f at once, each activation block loaded once for both: the
+  ;; instructions of $row_q4f per row, so the same bits (1.1x on rows of 9 blocks, as stories15M's).
+  (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result v128 v128)
+    (local $acc v128) (local $acc2 v128) (local $end i32) (local $end4 i32) (local $v v128) (local $m v128) (local $d v128) (local $d2 v128) (local $sv v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $cc v128)
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
+    (local.set $end4 (i32.add (local.get $p) (i32.mul (i32.and (local.get $nb) (i32.const -4)) (i32.const 18))))
+    (if (i32.lt_u (local.get $p) (local.get $end4)) (then
+    (loop $quads
+      (local.set $sv (v128.load (local.get $s)))
+      (local.set $d (f32x4.mul
+          (f32x4.mul
+            (v128.and
+              (i32x4.shl
+                (i32x4.extend_low_i16x8_s
+                  (v128.load16_lane offset=54 3 (local.get $p)
+                    (v128.load16_lane offset=36 2 (local.get $p)
+                      (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                (i32.const 13))
+              (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+            (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+          (local.get $sv)))
+      (local.set $d2 (f32x4.mul
+          (f32x4.mul
+            (v128.and
+              (i32x4.shl
+                (i32x4.extend_low_i16x8_s
+                  (v128.load16_lane offset=54 3 (local.get $p2)
+                    (v128.load16_lane offset=36 2 (local.get $p2)
+                      (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
+                (i32.const 13))
+              (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+            (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+          (local.get $sv)))
+      (local.set $x0 (v128.load offset=0 (local.get $q)))
+      (local.set $x1 (v128.load offset=16 (local.get $q)))
+      (local.set $x2 (v128.load offset=32 (local.get $q)))
+      (local.set $x3 (v128.load offset=48 (local.get $q)))
+      (local.set $cc (v128.load offset=0 (local.get $c)))
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d) (local.get $d)))))
+      (v128.store (local.get $f) (local.get $acc))
+      (local.set $v (v128.load offset=2 (local.get $p2)))
+      (local.set $acc2
+        (f32x4.add (local.get $acc2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d2) (local.get $d2)))))
+      (v128.store (local.get $f) (local.get $acc2))
+      (local.set $x0 (v128.load offset=64 (local.get $q)))
+      (local.set $x1 (v128.load offset=80 (local.get $q)))
+      (local.set $x2 (v128.load offset=96 (local.get $q)))
+      (local.set $x3 (v128.load offset=112 (local.get $q)))
+      (local.set $cc (v128.load offset=16 (local.get $c)))
+      (local.set $v (v128.load offset=20 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d) (local.get $d)))))
+      (v128.store (local.get $f) (local.get $acc))
+      (local.set $v (v128.load offset=20 (local.get $p2)))
+      (local.set $acc2
+        (f32x4.add (local.get $acc2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d2) (local.get $d2)))))
+      (v128.store (local.get $f) (local.get $acc2))
+      (local.set $x0 (v128.load offset=128 (local.get $q)))
+      (local.set $x1 (v128.load offset=144 (local.get $q)))
+      (local.set $x2 (v128.load offset=160 (local.get $q)))
+      (local.set $x3 (v128.load offset=176 (local.get $q)))
+      (local.set $cc (v128.load offset=32 (local.get $c)))
+      (local.set $v (v128.load offset=38 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d) (local.get $d)))))
+      (v128.store (local.get $f) (local.get $acc))
+      (local.set $v (v128.load offset=38 (local.get $p2)))
+      (local.set $acc2
+        (f32x4.add (local.get $acc2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d2) (local.get $d2)))))
+      (v128.store (local.get $f) (local.get $acc2))
+      (local.set $x0 (v128.load offset=192 (local.get $q)))
+      (local.set $x1 (v128.load offset=208 (local.get $q)))
+      (local.set $x2 (v128.load offset=224 (local.get $q)))
+      (local.set $x3 (v128.load offset=240 (local.get $q)))
+      (local.set $cc (v128.load offset=48 (local.get $c)))
+      (local.set $v (v128.load offset=56 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d) (local.get $d)))))
+      (v128.store (local.get $f) (local.get $acc))
+      (local.set $v (v128.load offset=56 (local.get $p2)))
+      (local.set $acc2
+        (f32x4.add (local.get $acc2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d2) (local.get $d2)))))
+      (v128.store (local.get $f) (local.get $acc2))
+      (local.set $p (i32.add (local.get $p) (i32.const 72)))
+      (local.set $p2 (i32.add (local.get $p2) (i32.const 72)))
+      (local.set $q (i32.add (local.get $q) (i32.const 256)))
+      (local.set $s (i32.add (local.get $s) (i32.const 16)))
+      (local.set $c (i32.add (local.get $c) (i32.const 64)))
+      (br_if $quads (i32.lt_u (local.get $p) (local.get $end4))))))
+    (if (i32.lt_u (local.get $p) (local.get $end)) (then
+    (loop $blocks
+      (local.set $x0 (v128.load offset=0 (local.get $q)))
+      (local.set $x1 (v128.load offset=16 (local.get $q)))
+      (local.set $x2 (v128.load offset=32 (local.get $q)))
+      (local.set $x3 (v128.load offset=48 (local.get $q)))
+      (local.set $cc (v128.load offset=0 (local.get $c)))
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $acc
+        (f32x4.add (local.get $acc)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (f32x4.splat (f32.mul
+              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+              (f32.load (local.get $s)))))))
+      (v128.store (local.get $f) (local.get $acc))
+      (local.set $v (v128.load offset=2 (local.get $p2)))
+      (local.set $acc2
+        (f32x4.add (local.get $acc2)
+          (f32x4.mul
+            (f32x4.convert_i32x4_s
+              (i32x4.sub
+                (i32x4.add
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+                  (i32x4.add
+                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
+                (local.get $cc)))
+            (f32x4.splat (f32.mul
+              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p2)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
+              (f32.load (local.get $s)))))))
+      (v128.store (local.get $f) (local.get $acc2))
+      (local.set $p (i32.add (local.get $p) (i32.const 18)))
+      (local.set $p2 (i32.add (local.get $p2) (i32.const 18)))
+      (local.set $q (i32.add (local.get $q) (i32.const 64)))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))))
+    (local.get $acc) (local.get $acc2))
+
   ;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 32 i16 weights
   ;; less 8, in the activations' order (64 bytes), then the nb f32 scales.
   (func $unpack_q4 (param $p i32) (param $nb i32) (param $u i32)
@@ -2348,12 +2588,23 @@
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
+                (block $pairsDone
+                  (loop $fastPairs
+                    (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))) (local.get $end)))
+                    (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))
+                    (local.set $a1) (local.set $a0)
+                    (f32.store (local.get $o) (call $hsum (local.get $a0)))
+                    (f32.store offset=4 (local.get $o) (call $hsum (local.get $a1)))
+                    (local.set $o (i32.add (local.get $o) (i32.const 8)))
+                    (local.set $p (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))))
+                    (br $fastPairs)))
+                (if (i32.lt_u (local.get $p) (local.get $end)) (then
                 (loop $fastRows
                   (f32.store (local.get $o)
                     (call $hsum (call $row_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))
+                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))))
                 (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
                 (br $fastToks)))
             (local.set $jt (local.get $je))
