@@ -1083,7 +1083,6 @@
 
   ;; One row of any dtype to f32 at $y (used for K-quants and for tests of the decoders).
   (func $dequant_row (export "dequant_row") (param $t i32) (param $w i32) (param $y i32) (param $k i32)
-    (local $i i32)
     (block $q6 (block $q45 (block $other
       (br_table $other $other $other $other $other $q45 $q45 $q6 (local.get $t)))
       ;; f32/f16/bf16/q8_0/q4_0: a dot with one-hot vectors would be silly; rows of those types
@@ -1232,7 +1231,7 @@
   ;; The q8_0 fast path takes 4 blocks a pass ($q8x4s), their 4 weight scales widened at once
   ;; (lane j of $d is block j's d_w · d_x, the bits of the one-block loop's scalar product), then
   ;; the blocks left one at a time. $f is this thread's 16 scratch bytes: storing the sum there
-  ;; after each block keeps TurboFan from hoisting all 4 blocks' loads above their arithmetic,
+  ;; after each of a pass's first three blocks keeps TurboFan from hoisting all 4 blocks' loads above their arithmetic,
   ;; which spills registers (with the stores: 1.3x the one-block loop; without: slower than it).
   (func $row_q (param $four i32) (param $two i32) (param $p i32) (param $end i32) (param $q i32) (param $s i32) (param $f i32) (result v128)
     (local $end4 i32) (local $d v128) (local $acc v128) (local $v v128) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $dw f32)
@@ -1913,14 +1912,6 @@
           (br_if $q8x1r4 (i32.lt_u (local.get $p) (local.get $end))))))))
     (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
 
-  ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
-  ;; quantize_x (same $two). Per block: weights widened to 4 i16x8 once, 4 (or 8) integer dots per
-  ;; token, then acc += f32(Σ) · (d_w · d_x). A prefill goes through the rows in L2-sized tiles,
-  ;; 4 tokens per pass over a row ($row4_q, sharing the widened weights), then pairs ($row2_q),
-  ;; then one ($row_q); each token's instruction sequence is the same in all three, so results do
-  ;; not depend on n or the tiling. The loop variants (q8/q4, one/two activation levels) are
-  ;; written out so the block loop has no branches. Block scales are f16 read as in $dot_half (finite).
-
   ;; ---------------------------------------------------------------- q4_0 on 8-bit activations
 
   ;; The default q4_0 path (matmul_q's $two = 0) unpacks nibbles within i16 lanes: (v & 15),
@@ -1928,10 +1919,11 @@
   ;; (16, 18, .., 30) and (17, 19, .., 31) of a block, 7 instructions with no sign extension (the
   ;; exact path needs 11), so order_q4 stores the activation blocks in that order. One token's row
   ;; takes the nibbles' offset of 8 off each lane of the block's integer dot as that lane's share,
-  ;; 8 · Σq over its pairs (precomputed per block); a prefill unpacks each row once, less 8, into
-  ;; scratch ($unpack_q4) and meets it with two tokens at a time ($row2_q4u): the same integers in
-  ;; every lane, so the same bits. Measured and dropped, as V8 hoists a long loop body's loads and
-  ;; spills: 4 blocks' integer dots per float multiply (no faster), 4 tokens per pass (slower).
+  ;; 8 · Σq over its pairs (precomputed per block), rows of up to 16 blocks two at a time
+  ;; ($row2r_q4f); a prefill unpacks each row once, less 8, into scratch ($unpack_q4) and meets
+  ;; it with two tokens at a time ($row2_q4u): the same integers in every lane, so the same bits. Measured and dropped, as V8 hoists a long loop body's loads and
+  ;; spills: 4 blocks' integer dots per float multiply (no faster), 4 tokens per pass (slower);
+  ;; the stores to scratch described at $row_q are what made 4 blocks a pass pay.
 
   (func (export "order_q4") (param $xq i32) (param $xc i32) (param $blocks i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $end i32)
@@ -2081,7 +2073,8 @@
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))))
     (local.get $acc))
   ;; Two rows ($p, $p2) of $row_q4f at once, each activation block loaded once for both: the
-  ;; instructions of $row_q4f per row, so the same bits (1.1x on rows of 9 blocks, as stories15M's).
+  ;; float operations of $row_q4f per row, so the same bits (1.1x on rows of 9 or 16 blocks, as
+  ;; stories15M's and stories42M's; matmul_q uses it on rows of up to 16 blocks).
   (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result v128 v128)
     (local $acc v128) (local $acc2 v128) (local $end i32) (local $end4 i32) (local $v v128) (local $m v128) (local $d v128) (local $d2 v128) (local $sv v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $cc v128)
@@ -2525,6 +2518,16 @@
       (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))))
     (local.get $a0) (local.get $a1))
 
+  ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
+  ;; quantize_x (same $two). Per block: weights widened to 4 i16x8 once, 4 (or 8) integer dots per
+  ;; token, then acc += f32(Σ) · (d_w · d_x). A prefill goes through the rows in L2-sized tiles,
+  ;; 4 tokens per pass over a row ($row4_q, sharing the widened weights), then pairs ($row2_q),
+  ;; then one ($row_q); each token's float operations are the same, in the same order, in all
+  ;; three, so results do not depend on n or the tiling. The loop variants (q8/q4, one/two
+  ;; activation levels) are written out so the block loop has no branches. Block scales are f16
+  ;; read as in $dot_half (finite). $scratch is this thread's: the one-token loops store their sums
+  ;; to its first 16 bytes (see $row_q); a q4_0 prefill unpacks a row there and $row2_q4u stores
+  ;; to the 32 bytes after it.
   (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
     (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32) (param $scratch i32)
     (local $j i32) (local $tok i32) (local $rb i32) (local $nb i32) (local $p i32) (local $q i32)
@@ -2588,7 +2591,10 @@
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
+                ;; pairs only on short rows: on rows of 24+ blocks streaming from memory, pairs
+                ;; measured 15-25% slower than one row at a time (and 5% faster in cache)
                 (block $pairsDone
+                  (br_if $pairsDone (i32.gt_u (local.get $nb) (i32.const 16)))
                   (loop $fastPairs
                     (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))) (local.get $end)))
                     (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))
@@ -2966,7 +2972,7 @@
   ;; 1 / Σ e_p. An item's instruction sequence depends only on its length, so a prefill gives the
   ;; same bits as one-token steps.
   (func (export "attention") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
-    (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
+    (param $start i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
     (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
     (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32)
     (local $kp i32) (local $s f32) (local $max f32) (local $mv v128) (local $sum v128) (local $inv f32)
@@ -3155,7 +3161,7 @@
   ;; the cache never holds them (KvCache switches to f32 storage first), and keeping them would
   ;; cost a quarter of the decoding speed at long contexts.
   (func (export "attention_f16") (param $out i32) (param $q i32) (param $kc i32) (param $vc i32) (param $att i32)
-    (param $start i32) (param $n i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
+    (param $start i32) (param $nHeads i32) (param $nKvHeads i32) (param $hd i32) (param $i0 i32) (param $i1 i32)
     (local $item i32) (local $t i32) (local $h i32) (local $len i32) (local $qo i32) (local $ko i32)
     (local $p i32) (local $i i32) (local $kvb i32) (local $scale f32) (local $a v128) (local $hd4 i32) (local $o i32)
     (local $kp i32) (local $s f32) (local $max f32) (local $mv v128) (local $sum v128) (local $inv f32)

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 /**
  * The compiled kernels (kernels.wat, built to kernels.wasm beside this file by
- * scripts/build-wasm.mjs) and their exports. Loaded once per process, synchronously: 14 KB.
+ * scripts/build-wasm.mjs) and their exports. Loaded once per process, synchronously (~30 KB).
  */
 
 export interface KernelExports {
@@ -63,7 +63,6 @@ export interface KernelExports {
     vc: number,
     att: number,
     start: number,
-    n: number,
     nHeads: number,
     nKvHeads: number,
     hd: number,

@@ -79,7 +79,6 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
         c[a + 5],
         c[a + 6],
         c[a + 7],
-        c[a + 8],
         r0,
         r1,
       );

@@ -180,10 +180,9 @@ export class WasmKernels implements Kernels {
     a[0] = this.outputPtr(out, n * nHeads * hd, 0);
     a[1] = this.input(q, n * nHeads * hd, 1);
     a[4] = start;
-    a[5] = n;
-    a[6] = nHeads;
-    a[7] = nKvHeads;
-    a[8] = hd;
+    a[5] = nHeads;
+    a[6] = nKvHeads;
+    a[7] = hd;
     this.threadScratch(positions * 4);
     this.run(op, n * nHeads, n * nHeads * positions * hd * 2);
     this.copyBack(out, a[0], n * nHeads * hd);
