@@ -69,19 +69,7 @@ export function runChunk(e: KernelExports, c: Int32Array, index: number, r0: num
     case OP_ATTENTION_F16: {
       // wasm exports do not use `this` (typed `this: void`)
       const attention = c[OP] === OP_ATTENTION ? e.attention : e.attention_f16;
-      attention(
-        c[a],
-        c[a + 1],
-        c[a + 2],
-        c[a + 3],
-        scratch,
-        c[a + 4],
-        c[a + 5],
-        c[a + 6],
-        c[a + 7],
-        r0,
-        r1,
-      );
+      attention(c[a], c[a + 1], c[a + 2], c[a + 3], scratch, c[a + 4], c[a + 5], c[a + 6], c[a + 7], r0, r1);
       return;
     }
   }
