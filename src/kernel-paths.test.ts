@@ -35,6 +35,8 @@ async function logitsOf(file: string, key: string, options: LoadModelOptions) {
     ...options,
     tokenizer: file.endsWith(".gguf") || file.startsWith("gpt2") ? undefined : TOKENIZER,
   });
+  // the path asked for, not a silent fallback to the TypeScript kernels
+  assert.equal(model.kernels.name, options.kernels === "js" ? "js" : "wasm-simd128");
   try {
     return Object.values(index.models[key].sequences).map((seq) => ({
       logits: model.newSession().forward(seq.ids, { allLogits: true }),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidOptionError } from "./errors.js";
+import { argmax } from "./generation/distribution.js";
 import { generate } from "./generation/generate.js";
 import { loadModel, type LoadModelOptions, type Model } from "./load-model.js";
 import type { ModelSession } from "./models/session.js";
@@ -38,12 +39,6 @@ const PATHS: Array<[string, LoadModelOptions]> = [
   ["wasm, 2 threads", { kernels: "wasm", threads: 2, quantizeActivations: false }],
 ];
 
-function argmax(x: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
-  return best;
-}
-
 /** A greedy continuation of a short prompt, up to 200 tokens or the context length. */
 function greedyIds(model: Model): number[] {
   const ids = [1, 403, 407, 261, 378].map((id) => id % model.vocabSize);
@@ -70,6 +65,7 @@ for (const { name, path, tokenizer, bound } of CASES) {
       ]);
       try {
         assert.equal(m16.kvCacheType, "f16");
+        assert.equal(m16.kernels.name, options.kernels === "js" ? "js" : "wasm-simd128", pathName);
         const [s32, s16] = [m32.newSession(), m16.newSession()];
         const [a, b] = [s32.forward(ids, { allLogits: true }), s16.forward(ids, { allLogits: true })];
         const diff = maxAbsDiff(a, b);

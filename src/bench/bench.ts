@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { argmax } from "../generation/distribution.js";
 import { loadModel } from "../load-model.js";
 import type { KvCacheType } from "../models/kv-cache.js";
 import { randomGguf, SHAPES, type BenchType } from "./random-model.js";
@@ -59,7 +60,7 @@ export async function measure(path: string, name: string, options: BenchOptions)
   const prompt = Array.from({ length: options.promptTokens }, (_, i) => 3 + ((i * 7919) % (V - 3)));
   const prefill: number[] = []; // prompt in, first token chosen: the time to first token
   const decode: number[] = [];
-  const logits = new Float32Array(V); // reused: decoding allocates nothing per token
+  const logits = new Float32Array(V); // reused: no new logits array per token (the kernels copy into it)
   try {
     // one untimed run lets the WebAssembly tier-up compiler and the workers warm up
     for (let run = -1; run < options.runs; run++) {
@@ -138,12 +139,6 @@ export function measureInChild(
       resolve((JSON.parse(out) as BenchResult[])[0]);
     });
   });
-}
-
-function argmax(x: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
-  return best;
 }
 
 function median(values: number[]): number {

@@ -111,19 +111,16 @@ export function randomGguf(shape: ModelShape, type: BenchType, seed = 1, blockSc
   return writeGguf(metadata, tensors);
 }
 
-/** Random weights of `dtype`: floats in ±0.05, or random quantized blocks with scale `blockScale`. */
+/** Random weights of `dtype`: f32 in ±0.05, or random quantized blocks with scale `blockScale`. */
 function randomTensor(dtype: DType, count: number, seed: number, blockScale: number): Uint8Array {
   const bytes = new Uint8Array(byteSize(dtype, count)!);
-  if (dtype === "f32" || dtype === "f16" || dtype === "bf16") {
-    const values = new Float32Array(count);
+  if (dtype === "f32") {
+    const values = new Float32Array(bytes.buffer);
     let s = seed >>> 0;
     for (let i = 0; i < count; i++) {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       values[i] = (s / 2 ** 32 - 0.5) * 0.1;
     }
-    if (dtype === "f32") return new Uint8Array(values.buffer);
-    const halves = new Uint16Array(bytes.buffer);
-    for (let i = 0; i < count; i++) halves[i] = f32ToF16(values[i]);
     return bytes;
   }
   // xorshift32 from the seed: the same bytes every time

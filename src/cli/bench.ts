@@ -82,9 +82,14 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
   ];
 
   const results: BenchResult[] = [];
+  // the table is written a row at a time as results come in; JSON once at the end
+  const report = (result: BenchResult) => {
+    results.push(result);
+    if (values.json !== true) out.write((results.length === 1 ? header() : "") + `${row(result)}\n`);
+  };
   if (typeof values.model === "string") {
     const name = typeof values.name === "string" ? values.name : values.model;
-    for (const threads of threadList) results.push(await measure(values.model, name, { ...base, threads }));
+    for (const threads of threadList) report(await measure(values.model, name, { ...base, threads }));
   } else {
     const shapes = String(values.models ?? DEFAULT_MODELS).split(",");
     const types = String(values.types ?? DEFAULT_TYPES).split(",");
@@ -99,21 +104,12 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
         if (shape === "tinyllama-1.1B" && type === "f32" && kernels !== "js") continue;
         const path = benchModelPath(shape, type);
         for (const threads of threadList) {
-          const result = await measureInChild(cliPath, path, `${shape} ${type}`, childArgs(threads));
-          results.push(result);
-          if (values.json !== true)
-            out.write(`${row(result)}\n`.replace(/^/, results.length === 1 ? header() : ""));
+          report(await measureInChild(cliPath, path, `${shape} ${type}`, childArgs(threads)));
         }
       }
     }
-    if (values.json === true) out.write(`${JSON.stringify(results, null, 2)}\n`);
-    return;
   }
-  out.write(
-    values.json === true
-      ? `${JSON.stringify(results, null, 2)}\n`
-      : header() + results.map((r) => `${row(r)}\n`).join(""),
-  );
+  if (values.json === true) out.write(`${JSON.stringify(results, null, 2)}\n`);
 }
 
 function header(): string {

@@ -1,5 +1,5 @@
 import { f16ToF32, f32ToF16Into } from "../tensor/dtype.js";
-import type { BufferAllocator } from "../tensor/kernels.js";
+import { jsKernels, type BufferAllocator } from "../tensor/kernels.js";
 import type { KvRows } from "../tensor/ops.js";
 
 /** How a KV cache stores keys and values: f32, or IEEE half floats (llama.cpp's default) in half the memory. */
@@ -12,9 +12,6 @@ export function isKvCacheType(value: unknown): value is KvCacheType {
 }
 
 const BYTES_PER_VALUE: Readonly<Record<KvCacheType, number>> = { f32: 4, f16: 2 };
-
-/** Plain JS-heap buffers, for caches built outside a model (tests). */
-const HEAP: BufferAllocator = { alloc: (length) => new Float32Array(length), free: () => {} };
 
 /** Buffers of caches that were dropped without release(): freed when the cache is collected. */
 const orphans = new FinalizationRegistry<{ allocator: BufferAllocator; buffers: Float32Array[] }>(
@@ -45,7 +42,7 @@ export class KvCache {
     readonly kvDim: number,
     readonly maxPositions: number,
     private capacity = Math.min(maxPositions, 64),
-    private readonly allocator: BufferAllocator = HEAP,
+    private readonly allocator: BufferAllocator = jsKernels, // JS-heap buffers: caches built outside a model (tests)
     type: KvCacheType = "f32",
   ) {
     this.storage = type;

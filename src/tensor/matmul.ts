@@ -5,8 +5,8 @@ import type { Tensor } from "./tensor.js";
 /**
  * out (n, d) = x (n, k) @ W^T, with W (d, k) row-major in its stored dtype. Most of the run time is
  * spent here. Accumulation is in float64 (JS numbers), rounded once per output.
- * One token (decode) uses fused per-dtype dot products; several (prefill) decode each weight row
- * once into `scratch` and reuse it for every token.
+ * One token (decode) uses fused per-dtype dot products where there is one; otherwise each weight
+ * row is decoded once into `scratch` and reused for every token.
  */
 export function matmul(
   out: Float32Array,
@@ -17,8 +17,8 @@ export function matmul(
 ): void {
   const d = w.shape[0];
   const k = rowLength(w);
-  if (n === 1) {
-    matvec(out, x, w, d, k, scratch);
+  if (n === 1 && w.dtype in FUSED) {
+    matvec(out, x, w, d, k);
     return;
   }
   const row = w.dtype === "f32" ? undefined : scratch.subarray(0, k);
@@ -39,14 +39,13 @@ export function matmul(
   }
 }
 
-function matvec(
-  out: Float32Array,
-  x: Float32Array,
-  w: Tensor,
-  d: number,
-  k: number,
-  scratch: Float32Array,
-): void {
+/**
+ * The dtypes with a fused one-token loop below; K-quants (a super-block has too many parts to fuse
+ * cheaply in JS) decode their rows as a prefill does.
+ */
+const FUSED = { f32: true, f16: true, bf16: true, q8_0: true, q4_0: true };
+
+function matvec(out: Float32Array, x: Float32Array, w: Tensor, d: number, k: number): void {
   const b = w.bytes;
   switch (w.dtype) {
     case "f32": {
@@ -110,16 +109,6 @@ function matvec(
         out[j] = s;
       }
       return;
-    }
-    default: {
-      // K-quants: decode each row once (a 256-value super-block has too many parts to fuse cheaply in JS).
-      const row = scratch.subarray(0, k);
-      for (let j = 0; j < d; j++) {
-        decodeRow(row, w, j);
-        let s = 0;
-        for (let i = 0; i < k; i++) s += row[i] * x[i];
-        out[j] = s;
-      }
     }
   }
 }

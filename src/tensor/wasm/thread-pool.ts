@@ -109,6 +109,7 @@ export class ThreadPool {
     c[NCHUNKS] = nChunks;
     c[CHUNK] = chunk;
     c[TOTAL] = total;
+    Atomics.store(c, FAILED, 0);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, NEXT, gen << 16);
     Atomics.store(c, GEN, gen);
@@ -116,20 +117,20 @@ export class ThreadPool {
     const start = performance.now();
     workChunks(this.exports, c, 0, gen);
     let done = Atomics.load(c, DONE);
-    if (done === nChunks) {
-      this.lastEnd = performance.now();
-      return;
+    if (done === nChunks) this.lastEnd = performance.now();
+    else {
+      const waitStart = performance.now();
+      const until = waitStart + SPIN_MS;
+      let spins = 0;
+      while ((done = Atomics.load(c, DONE)) !== nChunks) {
+        if (++spins % 64 === 0 && performance.now() > until) Atomics.wait(c, DONE, done, 1);
+      }
+      const now = performance.now();
+      const waited = now - waitStart;
+      this.soloUntil = waited > STALL_MS && waited > (waitStart - start) / 2 ? now + SOLO_MS : 0;
+      this.lastEnd = now;
     }
-    const waitStart = performance.now();
-    const until = waitStart + SPIN_MS;
-    let spins = 0;
-    while ((done = Atomics.load(c, DONE)) !== nChunks) {
-      if (++spins % 64 === 0 && performance.now() > until) Atomics.wait(c, DONE, done, 1);
-    }
-    const now = performance.now();
-    const waited = now - waitStart;
-    this.soloUntil = waited > STALL_MS && waited > (waitStart - start) / 2 ? now + SOLO_MS : 0;
-    this.lastEnd = now;
+    // a worker's chunk counts as done even when it trapped: this call's output is then wrong
     if (Atomics.load(c, FAILED) !== 0) throw new Error("a kernel worker thread failed (a WebAssembly trap)");
   }
 

@@ -178,9 +178,7 @@ function q8ActivationReference(w: Tensor, x: Float32Array, n: number): Float64Ar
       const dx = Math.fround(amax / 127);
       const id = dx > 0 ? Math.fround(1 / dx) : 0;
       for (let i = 0; i < 32; i++) {
-        const v = Math.fround(xb[i] * id);
-        const r = Math.round(v);
-        xq[i] = r - v === 0.5 && r % 2 !== 0 ? r - 1 : r; // round half to even, as f32x4.nearest
+        xq[i] = nearestInt(Math.fround(xb[i] * id));
       }
       for (let j = 0; j < d; j++) {
         const o = (j * (k / 32) + b) * bytesPer;
