@@ -108,12 +108,12 @@ test("compare on stories260K: greedy loops (a higher repetition rate) where temp
   const { code, stdout, stderr } = runCli(["compare", ...model, "-n", "200", "--json", "Once upon a time"]);
   assert.equal(code, 0, stderr);
   assert.ok(performance.now() - started < 30_000, "finishes in seconds");
-  const report = JSON.parse(stdout) as { strategies: CompareRow[]; samples: number; seed: number };
+  const report = JSON.parse(stdout) as { rows: CompareRow[]; samples: number; seed: number };
   assert.deepEqual(
-    report.strategies.map((r) => r.spec),
+    report.rows.map((r) => r.spec),
     DEFAULT_STRATEGIES.split(";"),
   );
-  const bySpec = new Map(report.strategies.map((r) => [r.spec, r]));
+  const bySpec = new Map(report.rows.map((r) => [r.spec, r]));
   const greedy = bySpec.get("greedy")!;
   const hot = bySpec.get("t:1.5")!;
   assert.equal(greedy.samples.length, 1);
@@ -128,7 +128,7 @@ test("compare on stories260K: greedy loops (a higher repetition rate) where temp
   assert.ok(greedy.mean.repetitionRate > 0.1);
   // greedy text is the most likely under the model: a higher mean log-prob than temperature 1.5
   assert.ok(greedy.mean.meanLogprob > hot.mean.meanLogprob);
-  for (const row of report.strategies) {
+  for (const row of report.rows) {
     for (const s of row.samples) {
       assert.equal(s.length, s.tokens.length);
       assert.ok(Math.abs(s.perplexity - Math.exp(-s.meanLogprob)) < 1e-9);

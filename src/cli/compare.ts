@@ -1,4 +1,5 @@
 import {
+  compareReport,
   compareStrategies,
   type CompareCommand,
   type CompareRow,
@@ -24,16 +25,7 @@ export async function runCompare(model: Model, cmd: CompareCommand, out: Output)
   const started = performance.now();
   const rows = await compareStrategies(model, cmd);
   if (cmd.json) {
-    const { prompt, samples, seed, maxNewTokens } = cmd;
-    const report = {
-      prompt,
-      samples,
-      seed,
-      maxNewTokens,
-      repetitionNgram: REPETITION_NGRAM,
-      strategies: rows,
-    };
-    out.write(JSON.stringify(report, null, 2) + "\n");
+    out.write(JSON.stringify(compareReport(cmd, rows), null, 2) + "\n");
     return;
   }
   printTable(rows, cmd, out, (performance.now() - started) / 1000);

@@ -4,12 +4,12 @@
 // Documented in README.md ("Playground").
 import type { Hono } from "hono";
 import {
+  compareReport,
   compareStrategies,
   DEFAULT_COMPARE_TOKENS,
   DEFAULT_STRATEGIES,
   parseStrategies,
 } from "../inspect/compare.js";
-import { REPETITION_NGRAM } from "../inspect/metrics.js";
 import { bearer } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import type { ServerContext } from "./context.js";
@@ -233,17 +233,7 @@ export function registerPlayground(
         ...row,
         samples: row.samples.map((s) => ({ ...s, pieces: piecesOf(model, promptIds, s.tokens) })),
       }));
-      const { prompt, samples, seed, maxNewTokens } = command;
-      const elapsedMs = Math.round(performance.now() - started);
-      return c.json({
-        prompt,
-        samples,
-        seed,
-        maxNewTokens,
-        repetitionNgram: REPETITION_NGRAM,
-        rows,
-        elapsedMs,
-      });
+      return c.json({ ...compareReport(command, rows), elapsedMs: Math.round(performance.now() - started) });
     } finally {
       release();
     }
