@@ -282,6 +282,10 @@ describe("playground API", () => {
     const sample = json.rows[0].samples[0];
     assert.equal(sample.pieces.length, sample.tokens.length);
     assert.equal(sample.pieces.join(""), sample.text);
+    const empty = await post("/api/compare", { prompt: "", strategies: "greedy", maxNewTokens: 8 });
+    assert.equal(empty.status, 200, "an empty prompt starts from BOS");
+    const first = empty.json.rows[0].samples[0];
+    assert.equal(first.pieces.length, first.tokens.length);
   });
 
   test("compare answers what `nextoken compare --json` prints, plus elapsedMs and each sample's pieces", async () => {

@@ -205,7 +205,9 @@ export function registerPlayground(
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
     if (typeof b.prompt !== "string") throw invalidField("prompt", "required: a string");
-    promptTokens(ctx, { prompt: b.prompt }); // the prompt must fit the context like any other
+    // the prompt must fit the context like any other; its ids (BOS for an empty one, as generate()
+    // starts from) are the context the samples' pieces are decoded after
+    const promptIds = promptTokens(ctx, { prompt: b.prompt });
     const spec = b.strategies ?? DEFAULT_STRATEGIES;
     if (typeof spec !== "string") throw invalidField("strategies", 'must be a string of ";"-separated specs');
     let strategies;
@@ -228,7 +230,6 @@ export function registerPlayground(
     const started = performance.now();
     const release = await ctx.queue.acquire(c.req.raw.signal);
     try {
-      const promptIds = model.tokenizer.encode(command.prompt, { addSpecialTokens: true });
       const rows = (await compareStrategies(model, command)).map((row) => ({
         ...row,
         samples: row.samples.map((s) => ({ ...s, pieces: piecesOf(model, promptIds, s.tokens) })),
