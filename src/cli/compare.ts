@@ -10,16 +10,6 @@ import { REPETITION_NGRAM } from "../inspect/metrics.js";
 import type { Model } from "../load-model.js";
 import { BOLD, DIM, oneLine, padLeft, padRight, paint, RED, YELLOW, type Output } from "./render.js";
 
-export {
-  compareStrategies,
-  DEFAULT_COMPARE_TOKENS,
-  DEFAULT_STRATEGIES,
-  parseStrategies,
-  parseStrategy,
-  type CompareCommand,
-  type CompareRow,
-} from "../inspect/compare.js";
-
 /** `nextoken compare`: runs the strategies and prints a table (or JSON). */
 export async function runCompare(model: Model, cmd: CompareCommand, out: Output): Promise<void> {
   const started = performance.now();

@@ -1,13 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { LlmError } from "../errors.js";
-import {
-  COMPARE_HELP,
-  DEFAULT_COMPARE_TOKENS,
-  DEFAULT_STRATEGIES,
-  parseStrategies,
-  runCompare,
-} from "./compare.js";
+import { DEFAULT_COMPARE_TOKENS, DEFAULT_STRATEGIES, parseStrategies } from "../inspect/compare.js";
+import { COMPARE_HELP, runCompare } from "./compare.js";
 import {
   GENERATION_FLAGS,
   GENERATION_HELP,
