@@ -9,7 +9,7 @@ import {
   startServer,
 } from "../server/server.js";
 import type { Model } from "../load-model.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
 import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
@@ -20,7 +20,6 @@ export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
 
 export const PLAYGROUND_FLAGS = {
   ...MODEL_FLAGS,
-  file: { type: "string" },
   host: { type: "string" },
   port: { type: "string" },
   "no-open": { type: "boolean" },
@@ -30,7 +29,7 @@ export const PLAYGROUND_FLAGS = {
 export async function runPlayground(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, PLAYGROUND_FLAGS);
   if (values.help) {
-    stdout.write(`${PLAYGROUND_HELP}\n`);
+    stdout.write(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
   const model = await modelFromFlags(values);
