@@ -33,9 +33,9 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
     return 0;
   }
   const model = await modelFromFlags(values);
-  const server = await listen(model, values);
-  const url = `${server.url}/`;
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+  const server = await listen(model, host, values);
+  const url = `${server.url}/`;
   if (!LOCAL_HOSTS.includes(host)) {
     stderr.write(
       `nextoken: warning: the playground on ${host} has no API key; anyone who can reach it can use it\n`,
@@ -51,8 +51,7 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
   return 0;
 }
 
-async function listen(model: Model, values: FlagValues): Promise<RunningServer> {
-  const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+async function listen(model: Model, host: string, values: FlagValues): Promise<RunningServer> {
   const options = { modelId: await modelIdOf(values), host };
   if (values.port !== undefined)
     return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });

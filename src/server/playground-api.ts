@@ -10,7 +10,7 @@ import {
   DEFAULT_STRATEGIES,
   parseStrategies,
 } from "../inspect/compare.js";
-import { bearer } from "./auth.js";
+import { requireApiKey } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import type { ServerContext } from "./context.js";
 import { invalidField, toApiError } from "./errors.js";
@@ -59,7 +59,7 @@ export function registerPlayground(
   const store = new SessionStore(options.sessions ?? DEFAULT_SESSION_LIMITS);
   const body = (request: Request): Promise<Body> => readJsonObject(request, ctx.maxBodyBytes);
   const { model } = ctx;
-  if (options.apiKey !== undefined && options.apiKey !== "") app.use("/api/*", bearer(options.apiKey));
+  requireApiKey(app, "/api/*", options.apiKey);
 
   app.get("/api/models", (c) =>
     c.json({
