@@ -146,3 +146,27 @@ test("serve without --model serves the built-in model and the playground", async
     child.kill();
   }
 });
+
+test("every model command takes the model flags, --file included, and serve/playground --help list them", () => {
+  const usage = run(["help"]);
+  assert.equal(usage.code, 0);
+  assert.equal(usage.stdout.match(/--file NAME/g)?.length, 2, "once under Model, once for pull");
+  assert.match(usage.stdout, /nextoken version /);
+  for (const command of ["serve", "playground"]) {
+    const { code, stdout } = run([command, "--help"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Model \(/m, command);
+    for (const flag of ["--model", "--file", "--tokenizer", "--threads", "--kv-cache-type"])
+      assert.ok(stdout.includes(flag), `${command} --help lists ${flag}`);
+  }
+  // --file parses everywhere (a local model ignores it; the hub tests resolve a repository with it)
+  for (const command of ["info", "score", "inspect", "compare", "generate"]) {
+    const { code, stderr } = run([command, "--file", "x.gguf", "--help"]);
+    assert.equal(code, 0, `${command}: ${stderr}`);
+  }
+  const version = run(["version"]);
+  assert.equal(
+    version.stdout,
+    `${(JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version}\n`,
+  );
+});

@@ -1,4 +1,5 @@
 import {
+  compareReport,
   compareStrategies,
   type CompareCommand,
   type CompareRow,
@@ -9,31 +10,12 @@ import { REPETITION_NGRAM } from "../inspect/metrics.js";
 import type { Model } from "../load-model.js";
 import { BOLD, DIM, oneLine, padLeft, padRight, paint, RED, YELLOW, type Output } from "./render.js";
 
-export {
-  compareStrategies,
-  DEFAULT_COMPARE_TOKENS,
-  DEFAULT_STRATEGIES,
-  parseStrategies,
-  parseStrategy,
-  type CompareCommand,
-  type CompareRow,
-} from "../inspect/compare.js";
-
 /** `nextoken compare`: runs the strategies and prints a table (or JSON). */
 export async function runCompare(model: Model, cmd: CompareCommand, out: Output): Promise<void> {
   const started = performance.now();
   const rows = await compareStrategies(model, cmd);
   if (cmd.json) {
-    const { prompt, samples, seed, maxNewTokens } = cmd;
-    const report = {
-      prompt,
-      samples,
-      seed,
-      maxNewTokens,
-      repetitionNgram: REPETITION_NGRAM,
-      strategies: rows,
-    };
-    out.write(JSON.stringify(report, null, 2) + "\n");
+    out.write(JSON.stringify(compareReport(cmd, rows), null, 2) + "\n");
     return;
   }
   printTable(rows, cmd, out, (performance.now() - started) / 1000);

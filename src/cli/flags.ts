@@ -9,8 +9,10 @@ import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The flags of every command that loads a model (see MODEL_HELP). */
 export const MODEL_FLAGS: Options = {
   model: { type: "string", short: "m" },
+  file: { type: "string" },
   tokenizer: { type: "string" },
   threads: { type: "string" },
   "kv-cache-type": { type: "string" },
@@ -139,6 +141,15 @@ export function generationOptionsOf(values: FlagValues): GenerationOptions {
     if (options[key] === undefined) delete options[key];
   return options;
 }
+
+/** The help text of MODEL_FLAGS, printed with every command that takes them. */
+export const MODEL_HELP = `Model (generate, inspect, compare, score, info, serve, playground):
+  -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin (default: the built-in model)
+      (or ORG/NAME[@REVISION][:QUANT] on the Hugging Face Hub)
+      --file NAME       with --model ORG/NAME: the file to use from a repository with several .gguf files
+      --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
+      --threads N       threads for the products and attention, the caller included (default 1)
+      --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory`;
 
 /** The help text of the generation flags. */
 export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantics; see README):

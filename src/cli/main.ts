@@ -1,19 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { LlmError } from "../errors.js";
-import {
-  COMPARE_HELP,
-  DEFAULT_COMPARE_TOKENS,
-  DEFAULT_STRATEGIES,
-  parseStrategies,
-  runCompare,
-} from "./compare.js";
+import { DEFAULT_COMPARE_TOKENS, DEFAULT_STRATEGIES, parseStrategies } from "../inspect/compare.js";
+import { COMPARE_HELP, runCompare } from "./compare.js";
 import {
   GENERATION_FLAGS,
   GENERATION_HELP,
   generationOptionsOf,
   integerFlag,
   MODEL_FLAGS,
+  MODEL_HELP,
   parseFlags,
 } from "./flags.js";
 import { runGenerate } from "./generate.js";
@@ -52,14 +48,10 @@ Usage:
   nextoken pull ORG/NAME[@REV][:QUANT]              download a model from the Hugging Face Hub
   nextoken train --corpus FILE... --out DIR [flags] train a small model on text (see below)
   nextoken bench [--models LIST] [--types LIST]     speed of random-weight models (see below)
+  nextoken version                                  the package's version
   nextoken help                                     this text
 
-Model:
-  -m, --model PATH      HF model directory, .gguf file, or llama2.c .bin (default: the built-in model)
-      (or ORG/NAME[@REVISION][:QUANT] on the Hugging Face Hub)
-      --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
-      --threads N       threads for the products and attention, the caller included (default 1)
-      --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory
+${MODEL_HELP}
 
 Output:
       --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)

@@ -2,14 +2,15 @@ import { defaultModelDir } from "../default-model.js";
 import { InvalidOptionError } from "../errors.js";
 import { progressReporter } from "../hub/progress.js";
 import { basename } from "node:path";
+import { parseRepoRef } from "../hub/repo-ref.js";
 import { isHubSource, resolveModelSource } from "../hub/resolve-model.js";
 import { loadModel, type Model } from "../load-model.js";
 import { isKvCacheType, type KvCacheType } from "../models/kv-cache.js";
 import type { FlagValues } from "./flags.js";
 
 /**
- * Loads the model named by --model (and --tokenizer, --threads, --kv-cache-type); without --model,
- * the built-in one.
+ * Loads the model named by --model (and --file, --tokenizer, --threads, --kv-cache-type); without
+ * --model, the built-in one. Every command with MODEL_FLAGS loads its model here.
  */
 export async function modelFromFlags(values: FlagValues): Promise<Model> {
   const source = values.model ?? defaultModelDir();
@@ -48,7 +49,7 @@ export async function modelIdOf(values: FlagValues): Promise<string> {
   if (typeof values["model-name"] === "string" && values["model-name"] !== "") return values["model-name"];
   const source = values.model;
   if (typeof source !== "string") return "default"; // the built-in model
-  if (await isHubSource(source)) return source.replace(/@.*$/, "");
+  if (await isHubSource(source)) return parseRepoRef(source).repo;
   return basename(source).replace(/\.(gguf|bin)$/, "");
 }
 

@@ -20,6 +20,8 @@ test("the model id clients see: --model-name, ORG/NAME for the Hub, else the fil
     assert.equal(await modelIdOf({ model: join(dir, "tiny.gguf") }), "tiny");
     assert.equal(await modelIdOf({ model: "stories/stories260K.bin" }), "stories260K");
     assert.equal(await modelIdOf({ model: "TheOrg/some-model@main" }), "TheOrg/some-model");
+    assert.equal(await modelIdOf({ model: "TheOrg/some-model:Q4_K_M" }), "TheOrg/some-model");
+    assert.equal(await modelIdOf({ model: "TheOrg/some-model@v1.0:Q8_0" }), "TheOrg/some-model");
     assert.equal(await modelIdOf({ model: "TheOrg/some-model", "model-name": "mine" }), "mine");
     assert.equal(await modelIdOf({}), "default");
   } finally {

@@ -9,7 +9,7 @@ import {
   startServer,
 } from "../server/server.js";
 import type { Model } from "../load-model.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
 import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
@@ -20,7 +20,6 @@ export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
 
 export const PLAYGROUND_FLAGS = {
   ...MODEL_FLAGS,
-  file: { type: "string" },
   host: { type: "string" },
   port: { type: "string" },
   "no-open": { type: "boolean" },
@@ -30,13 +29,13 @@ export const PLAYGROUND_FLAGS = {
 export async function runPlayground(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, PLAYGROUND_FLAGS);
   if (values.help) {
-    stdout.write(`${PLAYGROUND_HELP}\n`);
+    stdout.write(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
   const model = await modelFromFlags(values);
-  const server = await listen(model, values);
-  const url = `${server.url}/`;
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+  const server = await listen(model, host, values);
+  const url = `${server.url}/`;
   if (!LOCAL_HOSTS.includes(host)) {
     stderr.write(
       `nextoken: warning: the playground on ${host} has no API key; anyone who can reach it can use it\n`,
@@ -52,8 +51,7 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
   return 0;
 }
 
-async function listen(model: Model, values: FlagValues): Promise<RunningServer> {
-  const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
+async function listen(model: Model, host: string, values: FlagValues): Promise<RunningServer> {
   const options = { modelId: await modelIdOf(values), host };
   if (values.port !== undefined)
     return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });

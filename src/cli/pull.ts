@@ -9,7 +9,8 @@ import type { Output } from "./render.js";
 export const PULL_HELP = `Pull (nextoken pull ORG/NAME[@REVISION][:QUANT]):
       --file NAME         the file to fetch from a repository with several .gguf files
   Files go to the Hugging Face cache (HF_HUB_CACHE, or HF_HOME/hub). HF_TOKEN for gated models;
-  HF_HUB_OFFLINE=1 uses the cache only. --model ORG/NAME works in every command.`;
+  HF_HUB_OFFLINE=1 uses the cache only. --model ORG/NAME (and --file) works in every command
+  that takes the model flags (see Model).`;
 
 /** Downloads what the model needs and prints the path to pass as --model. */
 export async function runPull(argv: string[], stdout: Output, stderr: Output): Promise<number> {

@@ -2,7 +2,7 @@
 import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
-import { integerFlag, MODEL_FLAGS, parseFlags } from "./flags.js";
+import { integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
 import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
@@ -18,7 +18,6 @@ export const SERVE_HELP = `Serve (nextoken serve --model M):
 
 export const SERVE_FLAGS = {
   ...MODEL_FLAGS,
-  file: { type: "string" },
   host: { type: "string" },
   port: { type: "string" },
   "api-key": { type: "string" },
@@ -33,7 +32,7 @@ export const SERVE_FLAGS = {
 export async function runServe(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, SERVE_FLAGS);
   if (values.help) {
-    stdout.write(`${SERVE_HELP}\n`);
+    stdout.write(`${SERVE_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
   const model = await modelFromFlags(values);

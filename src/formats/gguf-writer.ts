@@ -1,5 +1,6 @@
-import { DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
+import { byteSize, type DType } from "../tensor/dtype.js";
 import { elementCount } from "../tensor/tensor.js";
+import { GGML_TYPE_IDS } from "./gguf.js";
 
 /**
  * A small GGUF v3 writer: for test fixtures built byte by byte and benchmark models.
@@ -36,17 +37,6 @@ const TYPE_IDS = {
   i64: 11,
   f64: 12,
 };
-const GGML_IDS: Readonly<Record<DType, number>> = {
-  f32: 0,
-  f16: 1,
-  q4_0: 2,
-  q8_0: 8,
-  q4_k: 12,
-  q5_k: 13,
-  q6_k: 14,
-  bf16: 30,
-};
-
 export function writeGguf(
   metadata: Record<string, GgufWriteValue>,
   tensors: GgufWriteTensor[],
@@ -68,10 +58,11 @@ export function writeGguf(
     out.string(t.name);
     out.u32(t.shape.length);
     for (const d of [...t.shape].reverse()) out.u64(d);
-    out.u32(GGML_IDS[t.dtype]);
+    out.u32(GGML_TYPE_IDS[t.dtype]);
     out.u64(offset);
-    const { blockSize, blockBytes } = DTYPE_LAYOUT[t.dtype];
-    const size = (elementCount(t.shape) / blockSize) * blockBytes;
+    const size = byteSize(t.dtype, elementCount(t.shape));
+    if (size === undefined)
+      throw new Error(`${t.name}: shape ${t.shape.join("x")} is not whole ${t.dtype} blocks`);
     offset += Math.ceil(size / alignment) * alignment;
   }
   out.pad(alignment);

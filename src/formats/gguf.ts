@@ -1,7 +1,6 @@
 import { UnsupportedError } from "../errors.js";
 import { byteSize, DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { elementCount } from "../tensor/tensor.js";
+import { elementCount, type Tensor } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 
 /**
@@ -25,17 +24,21 @@ const MAX_DIMS = 4;
 /** Nested arrays deeper than this are not GGUF any real tool writes. */
 const MAX_ARRAY_DEPTH = 2;
 
-/** ggml tensor type ids this engine multiplies directly. */
-const GGML_TYPES: Readonly<Record<number, DType>> = {
-  0: "f32",
-  1: "f16",
-  2: "q4_0",
-  8: "q8_0",
-  12: "q4_k",
-  13: "q5_k",
-  14: "q6_k",
-  30: "bf16",
+/** The ggml tensor type id of each dtype this engine multiplies directly (the writer's too). */
+export const GGML_TYPE_IDS: Readonly<Record<DType, number>> = {
+  f32: 0,
+  f16: 1,
+  q4_0: 2,
+  q8_0: 8,
+  q4_k: 12,
+  q5_k: 13,
+  q6_k: 14,
+  bf16: 30,
 };
+/** ggml type id → dtype: GGML_TYPE_IDS inverted. */
+const GGML_TYPES: ReadonlyMap<number, DType> = new Map(
+  (Object.entries(GGML_TYPE_IDS) as Array<[DType, number]>).map(([dtype, id]) => [id, dtype]),
+);
 const GGML_TYPE_NAMES: Readonly<Record<number, string>> = {
   3: "Q4_1",
   6: "Q5_0",
@@ -129,7 +132,7 @@ export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.
     for (let d = 0; d < nDims; d++) dims.push(r.u64(`${field} ne[${d}]`, Number.MAX_SAFE_INTEGER));
     const typeAt = r.offset;
     const typeId = r.u32(`${field} type`);
-    const dtype = GGML_TYPES[typeId];
+    const dtype = GGML_TYPES.get(typeId);
     if (!dtype) {
       const known = GGML_TYPE_NAMES[typeId];
       if (known)

@@ -1,7 +1,6 @@
 import { FormatError, UnsupportedError } from "../errors.js";
 import type { ModelConfig } from "./model-config.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { elementCount } from "../tensor/tensor.js";
+import { elementCount, type Tensor } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 
 /**

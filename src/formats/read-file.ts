@@ -21,9 +21,10 @@ export async function readWholeFile(
     let bytes: Uint8Array;
     try {
       bytes = allocate(size);
-    } catch (cause) {
-      if (cause instanceof LlmError) throw new LlmError(cause.code, `${path}: ${cause.message}`, { cause });
-      throw cause;
+    } catch (error) {
+      // the allocator's own error (WasmMemoryLimitError, ...), so instanceof still tells it apart
+      if (error instanceof LlmError) error.message = `${path}: ${error.message}`;
+      throw error;
     }
     let offset = 0;
     while (offset < size) {

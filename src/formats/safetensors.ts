@@ -1,7 +1,6 @@
 import { UnsupportedError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { elementCount } from "../tensor/tensor.js";
+import { elementCount, type Tensor } from "../tensor/tensor.js";
 import { ByteReader } from "./byte-reader.js";
 import { alignedForDType } from "./gguf.js";
 

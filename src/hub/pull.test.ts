@@ -1,11 +1,13 @@
 // Pulling from a loopback server that answers like the Hub: the cache layout, resume, verification,
 // gated models, offline mode, choosing a GGUF file, and --model ORG/NAME end to end.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { promisify } from "node:util";
 import { HubError } from "../errors.js";
 import { loadModel } from "../load-model.js";
 import { sharedPath } from "../testing/shared.js";
@@ -16,6 +18,7 @@ import { looksLikeRepoRef, parseRepoRef } from "./repo-ref.js";
 import { resolveModelSource } from "./resolve-model.js";
 import { type FakeHub, sha256Hex, startFakeHub } from "./testing.js";
 
+const execFileAsync = promisify(execFile);
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const weights = randomBytes(50_000);
 const config = Buffer.from('{"architectures": ["LlamaForCausalLM"]}');
@@ -45,6 +48,19 @@ before(async () => {
         "m-Q4_K_M.gguf": { content: randomBytes(3000), lfs: true },
         "m-Q8_0.gguf": { content: randomBytes(4000), lfs: true },
         "../../evil.gguf": { content: randomBytes(10), lfs: true },
+      },
+    },
+    "org/two-stories": {
+      commit: COMMIT,
+      files: {
+        "stories260K-f32.gguf": {
+          content: readFileSync(sharedPath("models", "stories260K", "stories260K-f32.gguf")),
+          lfs: true,
+        },
+        "stories260K-Q8_0.gguf": {
+          content: readFileSync(sharedPath("models", "stories260K", "stories260K-Q8_0.gguf")),
+          lfs: true,
+        },
       },
     },
     "org/stories": {
@@ -185,4 +201,35 @@ test("--model ORG/NAME:QUANT resolves through the hub and loads", async () => {
   const model = await loadModel(path);
   assert.equal(model.vocabSize, 512);
   assert.equal(await resolveModelSource("missing/file.gguf", { env }), "missing/file.gguf");
+});
+
+/** The CLI in a child process (asynchronously: the fake hub answers from this one). */
+async function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = join(process.cwd(), "dist", "cli", "main.js");
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+test("info --model ORG/NAME --file NAME picks that file of a repository with several", async () => {
+  const env = freshEnv();
+  const ambiguous = await runCli(["info", "--model", "org/two-stories", "--json"], env);
+  assert.equal(ambiguous.code, 1);
+  assert.match(ambiguous.stderr, /2 GGUF files; choose one with --file NAME/);
+  const picked = await runCli(
+    ["info", "--model", "org/two-stories", "--file", "stories260K-Q8_0.gguf", "--json"],
+    env,
+  );
+  assert.equal(picked.code, 0, picked.stderr);
+  const info = JSON.parse(picked.stdout) as { source: string };
+  assert.ok(info.source.endsWith(join(COMMIT, "stories260K-Q8_0.gguf")), info.source);
 });

@@ -159,6 +159,26 @@ export interface CompareRow {
   mean: Omit<CompareSample, "seed" | "text" | "tokens" | "finishReason">;
 }
 
+/**
+ * What `nextoken compare --json` prints and /api/compare answers (the API adds `elapsedMs`, and
+ * `pieces` to each sample): the command's settings and one row per strategy.
+ */
+export interface CompareReport<Row = CompareRow> {
+  prompt: string;
+  samples: number;
+  seed: number;
+  maxNewTokens: number;
+  /** The n of the repetition rate. */
+  repetitionNgram: number;
+  rows: Row[];
+}
+
+/** The report of `rows` (compareStrategies' answer, or rows built from it) for `cmd`. */
+export function compareReport<Row>(cmd: CompareCommand, rows: Row[]): CompareReport<Row> {
+  const { prompt, samples, seed, maxNewTokens } = cmd;
+  return { prompt, samples, seed, maxNewTokens, repetitionNgram: REPETITION_NGRAM, rows };
+}
+
 /** Runs every strategy on the prompt (the model's EOS and context still apply). */
 export async function compareStrategies(model: Model, cmd: CompareCommand): Promise<CompareRow[]> {
   const rows: CompareRow[] = [];

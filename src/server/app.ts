@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Model } from "../load-model.js";
-import { bearer } from "./auth.js";
+import { requireApiKey } from "./auth.js";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.js";
 import { chatCompletions } from "./chat.js";
 import { ChatTemplate } from "./chat-template.js";
@@ -53,9 +53,7 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
       }),
     );
   }
-  if (options.apiKey !== undefined && options.apiKey !== "") {
-    app.use("/v1/*", bearer(options.apiKey));
-  }
+  requireApiKey(app, "/v1/*", options.apiKey);
 
   app.get("/health", (c) => c.json({ status: "ok", model: context.modelId, ...context.queue.load }));
   const modelEntry = { id: context.modelId, object: "model", created: nowSeconds(), owned_by: "nextoken" };

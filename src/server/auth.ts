@@ -1,5 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { Hono } from "hono";
 import { ApiError } from "./errors.js";
+
+/** Puts the routes under `path` behind bearer(apiKey) when a key is set (undefined or "": open). */
+export function requireApiKey(app: Hono, path: string, apiKey: string | undefined): void {
+  if (apiKey !== undefined && apiKey !== "") app.use(path, bearer(apiKey));
+}
 
 /**
  * Middleware requiring `Authorization: Bearer <apiKey>` (401 with WWW-Authenticate otherwise). The

@@ -1,6 +1,7 @@
 // The playground API over real HTTP on loopback, with the real stories260K model: logits and sessions
 // match fresh forward passes, forks reuse the cache, generation matches the library, bad input is 4xx.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -281,6 +282,40 @@ describe("playground API", () => {
     const sample = json.rows[0].samples[0];
     assert.equal(sample.pieces.length, sample.tokens.length);
     assert.equal(sample.pieces.join(""), sample.text);
+    const empty = await post("/api/compare", { prompt: "", strategies: "greedy", maxNewTokens: 8 });
+    assert.equal(empty.status, 200, "an empty prompt starts from BOS");
+    const first = empty.json.rows[0].samples[0];
+    assert.equal(first.pieces.length, first.tokens.length);
+  });
+
+  test("compare answers what `nextoken compare --json` prints, plus elapsedMs and each sample's pieces", async () => {
+    const settings = { strategies: "greedy;t:1.5", samples: 2, seed: 3, maxNewTokens: 12 };
+    const { status, json } = await call("POST", "/api/compare", { prompt: PROMPT, ...settings });
+    assert.equal(status, 200);
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(process.cwd(), "dist", "cli", "main.js"),
+        "compare",
+        ...["-m", MODEL, "--strategies", settings.strategies, "--samples", String(settings.samples)],
+        ...["--seed", String(settings.seed), "-n", String(settings.maxNewTokens), "--json", PROMPT],
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+    type Report = Record<string, unknown> & { rows: Array<Record<string, unknown> & { samples: object[] }> };
+    const api = json as unknown as Report;
+    const printed = JSON.parse(cli.stdout) as Report;
+    const keys = (o: object, ...extra: string[]) => [...Object.keys(o), ...extra].sort();
+    assert.deepEqual(keys(api), keys(printed, "elapsedMs"));
+    assert.deepEqual(keys(api.rows[0]), keys(printed.rows[0]));
+    assert.deepEqual(keys(api.rows[1].samples[0]), keys(printed.rows[1].samples[0], "pieces"));
+    // the same runs: the settings and every sample's tokens agree
+    for (const key of ["prompt", "samples", "seed", "maxNewTokens", "repetitionNgram"])
+      assert.deepEqual(api[key], printed[key], key);
+    const tokens = (r: Report) =>
+      r.rows.map((row) => row.samples.map((s) => (s as { tokens: number[] }).tokens));
+    assert.deepEqual(tokens(api), tokens(printed));
   });
 
   test("bad requests are 4xx with a message naming the field", async () => {

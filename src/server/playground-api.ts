@@ -4,13 +4,13 @@
 // Documented in README.md ("Playground").
 import type { Hono } from "hono";
 import {
+  compareReport,
   compareStrategies,
   DEFAULT_COMPARE_TOKENS,
   DEFAULT_STRATEGIES,
   parseStrategies,
 } from "../inspect/compare.js";
-import { REPETITION_NGRAM } from "../inspect/metrics.js";
-import { bearer } from "./auth.js";
+import { requireApiKey } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import type { ServerContext } from "./context.js";
 import { invalidField, toApiError } from "./errors.js";
@@ -59,7 +59,7 @@ export function registerPlayground(
   const store = new SessionStore(options.sessions ?? DEFAULT_SESSION_LIMITS);
   const body = (request: Request): Promise<Body> => readJsonObject(request, ctx.maxBodyBytes);
   const { model } = ctx;
-  if (options.apiKey !== undefined && options.apiKey !== "") app.use("/api/*", bearer(options.apiKey));
+  requireApiKey(app, "/api/*", options.apiKey);
 
   app.get("/api/models", (c) =>
     c.json({
@@ -205,7 +205,9 @@ export function registerPlayground(
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
     if (typeof b.prompt !== "string") throw invalidField("prompt", "required: a string");
-    promptTokens(ctx, { prompt: b.prompt }); // the prompt must fit the context like any other
+    // the prompt must fit the context like any other; its ids (BOS for an empty one, as generate()
+    // starts from) are the context the samples' pieces are decoded after
+    const promptIds = promptTokens(ctx, { prompt: b.prompt });
     const spec = b.strategies ?? DEFAULT_STRATEGIES;
     if (typeof spec !== "string") throw invalidField("strategies", 'must be a string of ";"-separated specs');
     let strategies;
@@ -228,22 +230,11 @@ export function registerPlayground(
     const started = performance.now();
     const release = await ctx.queue.acquire(c.req.raw.signal);
     try {
-      const promptIds = model.tokenizer.encode(command.prompt, { addSpecialTokens: true });
       const rows = (await compareStrategies(model, command)).map((row) => ({
         ...row,
         samples: row.samples.map((s) => ({ ...s, pieces: piecesOf(model, promptIds, s.tokens) })),
       }));
-      const { prompt, samples, seed, maxNewTokens } = command;
-      const elapsedMs = Math.round(performance.now() - started);
-      return c.json({
-        prompt,
-        samples,
-        seed,
-        maxNewTokens,
-        repetitionNgram: REPETITION_NGRAM,
-        rows,
-        elapsedMs,
-      });
+      return c.json({ ...compareReport(command, rows), elapsedMs: Math.round(performance.now() - started) });
     } finally {
       release();
     }

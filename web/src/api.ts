@@ -34,7 +34,11 @@ export type {
   TokenReport,
 } from "../../src/server/playground-generate.js";
 import type { BeamTree, SequenceReport } from "../../src/server/playground-generate.js";
-import type { CompareRow, CompareSample as CoreCompareSample } from "../../src/inspect/compare.js";
+import type {
+  CompareReport,
+  CompareRow,
+  CompareSample as CoreCompareSample,
+} from "../../src/inspect/compare.js";
 
 export interface GenerateResponse {
   promptTokens: number[];
@@ -47,11 +51,10 @@ export interface GenerateResponse {
 /** A compare sample on the wire: the engine's, with each token's text (the server adds pieces). */
 export type CompareSample = CoreCompareSample & { pieces: string[] };
 
-export interface CompareResponse {
-  rows: Array<Omit<CompareRow, "options" | "samples"> & { samples: CompareSample[] }>;
-  repetitionNgram: number;
+/** /api/compare's answer: the engine's report (as `nextoken compare --json`) and the time it took. */
+export type CompareResponse = CompareReport<Omit<CompareRow, "samples"> & { samples: CompareSample[] }> & {
   elapsedMs: number;
-}
+};
 
 /** Why a call failed: the server is unreachable, wants a key, or refused the request. */
 export class ApiFailure extends Error {

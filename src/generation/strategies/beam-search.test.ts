@@ -3,13 +3,12 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { generate } from "../generate.js";
 import { TableModel } from "../table-model.js";
-import type { GenerationOptions } from "../types.js";
+import type { GeneratedSequence, GenerationOptions, Step } from "../types.js";
 import { createRng } from "../rng.js";
 import { beamSearch } from "./beam-search.js";
 import { decodeIndependent } from "./independent.js";
 import { greedy } from "./greedy.js";
 import type { DecodeSetup } from "./common.js";
-import type { GeneratedSequence, Step } from "../types.js";
 import { sharedPath } from "../../testing/shared.js";
 
 interface BeamCase {
