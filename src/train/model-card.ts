@@ -1,11 +1,11 @@
 import { basename } from "node:path";
 import type { TrainConfig } from "./model.js";
-import type { TrainOptions } from "./train.js";
+import type { ScheduledTrainOptions } from "./train.js";
 
 /** What the model card reports. */
 export interface CardFacts {
   config: TrainConfig;
-  options: TrainOptions;
+  options: ScheduledTrainOptions;
   corpus: readonly string[];
   corpusBytes: number;
   trainTokens: number;
@@ -58,7 +58,7 @@ tokens (every 20th block of the token stream).
 | | |
 | --- | --- |
 | steps | ${n(f.steps)} × ${f.options.batch} sequences × ${c.contextLength} tokens = ${n(f.tokensSeen)} tokens |
-| learning rate | ${f.options.lr} peak, warm-up then cosine to ${Number((f.options.minLr ?? f.options.lr / 10).toPrecision(3))} |
+| learning rate | ${f.options.lr} peak, warm-up then cosine to ${Number(f.options.minLr.toPrecision(3))} |
 | weight decay, clip | ${f.options.weightDecay}, ${f.options.clip} |
 | seed | ${f.options.seed} |
 | time | ${(f.elapsedMs / 60000).toFixed(1)} min on ${f.threads} thread(s), ${n(Math.round(f.tokensPerSecond))} tokens/s |

@@ -144,7 +144,10 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   } else if (existing.length > 0 && !run.force) {
     throw new OutputExistsError(run.out);
   }
-  const options = checkpoint ? (checkpoint.state.options as unknown as TrainOptions) : run.options;
+  // a checkpoint's options are edited in place (a new --steps is saved with the next checkpoint)
+  const options = withSchedule(
+    checkpoint ? (checkpoint.state.options as unknown as TrainOptions) : { ...run.options },
+  );
   if (checkpoint && run.resumeSteps !== undefined) {
     if (!Number.isInteger(run.resumeSteps) || run.resumeSteps < checkpoint.state.step) {
       throw new InvalidOptionError(
@@ -154,7 +157,6 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       );
     }
     options.steps = run.resumeSteps;
-    checkpoint.state.options = { ...options };
   }
   const config = checkOptions(options);
 
@@ -243,7 +245,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       state = {
         step: 0,
         rng: rng.state(),
-        options: { ...options },
+        options: options as unknown as Record<string, unknown>,
         corpusSha256,
         history: [],
         elapsedMs: 0,
@@ -261,8 +263,6 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const tokens = new Int32Array(B * T);
     const targets = new Int32Array(B * T);
     const tensors = paramLayout(config).tensors;
-    const warmup = options.warmup ?? Math.min(100, Math.floor(options.steps / 10));
-    const minLr = options.minLr ?? options.lr / 10;
     const evalSet = validationWindows(data.val, T, options.evalWindows);
     let valLoss = [...state.history].reverse().find((h) => h[2] !== null)?.[2] ?? undefined;
     let sinceMs = state.elapsedMs; // tokens/s over the last stretch of training time (evaluation excluded)
@@ -277,7 +277,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
       const started = performance.now();
       const step = state.step + 1;
-      const lr = learningRate(step, options.lr, minLr, warmup, options.steps);
+      const lr = learningRate(step, options.lr, options.minLr, options.warmup, options.steps);
       sampleBatch(tokens, targets, data.train, B, T, rng);
       const loss = model.lossAndGrad(tokens, targets);
       clipGradNorm(model.grads, options.clip);
@@ -389,6 +389,20 @@ function evaluate(
     count += b * T;
   }
   return { loss: nats / count, tokens: count, bytes };
+}
+
+/** TrainOptions with the schedule's defaults filled in, as a checkpoint stores them. */
+export type ScheduledTrainOptions = TrainOptions & { minLr: number; warmup: number };
+
+/**
+ * Fills in (in place) warm-up and final learning rate, whose defaults follow the planned steps, so
+ * that they are saved with the run: a resume with another --steps keeps the original warm-up. A
+ * checkpoint written before they were saved gets them from its own steps, as its run did.
+ */
+function withSchedule(o: TrainOptions): ScheduledTrainOptions {
+  o.warmup ??= Math.min(100, Math.floor(o.steps / 10));
+  o.minLr ??= o.lr / 10;
+  return o as ScheduledTrainOptions;
 }
 
 /** Range checks, then the model's shape (vocabSize is filled in once the tokenizer exists). */
