@@ -3,9 +3,10 @@
 // Re-running continues an unfinished run (--resume) and otherwise starts over (--force).
 // Options are fixed here so the model can be reproduced; see models/default/README.md for the result.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../dist/formats/atomic-write.js";
 
 const OUT = "models/default";
 const SIZES = {
@@ -79,12 +80,12 @@ if (saved && saved.step < SIZES.steps && saved.options.steps === SIZES.steps) {
   train([...base, ...fresh]);
 }
 rmSync(dir, { recursive: true, force: true });
-addToCard();
+await addToCard();
 // the package ships the model, not the optimizer state (3× its size)
 if (!process.argv.includes("--keep-checkpoint")) rmSync(join(OUT, "checkpoint.safetensors"), { force: true });
 
 /** The card's corpus section names the source and licence; samples show what the model writes. */
-function addToCard() {
+async function addToCard() {
   const cardPath = join(OUT, "README.md");
   let card = readFileSync(cardPath, "utf8");
   card = card.replace(/- `kjv\.txt`/, KJV_NOTE);
@@ -104,9 +105,7 @@ function addToCard() {
   }
   card = card.replace(/\n## Samples[\s\S]*?(?=\n## Use)/, "");
   card = card.replace("\n## Use", `\n## Samples\n\n${samples.join("\n")}\n## Use`);
-  const temp = `${cardPath}.tmp`;
-  writeFileSync(temp, card);
-  renameSync(temp, cardPath);
+  await writeFileAtomic(cardPath, card);
 }
 
 function train(args) {

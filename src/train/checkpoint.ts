@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { parseSafetensors } from "../formats/safetensors.js";
 import { f32View } from "../tensor/rows.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointError } from "./errors.js";
 import { f32Bytes, writeSafetensors } from "./safetensors-writer.js";
 

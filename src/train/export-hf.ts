@@ -1,6 +1,6 @@
 import { join } from "node:path";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { f32ToF16 } from "../tensor/dtype.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { paramLayout, type TrainConfig } from "./model.js";
 import { f32Bytes, writeSafetensors, type TensorBytes } from "./safetensors-writer.js";
 import { elementCount } from "../tensor/tensor.js";

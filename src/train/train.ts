@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidOptionError } from "../errors.js";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { fromTokenizerJson } from "../tokenizers/from-tokenizer-json.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 import { adamwUpdate, ADAMW_DEFAULTS, clipGradNorm } from "./adamw.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { tokenizerJson, trainByteLevelBpe } from "./bpe-trainer.js";
 import {
   CHECKPOINT_FILE,
