@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { InvalidOptionError } from "../errors.js";
 import { parseHfConfig } from "../formats/hf-config.js";
 import { parseSafetensors } from "../formats/safetensors.js";
 import { fromGenerationConfigJson } from "../generation/options.js";
@@ -48,4 +49,11 @@ test("fused q|k|v and gate|up rows become the standard tensors, in f32, f16 and 
       assert.equal(new Float32Array(k.bytes.slice().buffer)[0], 40 + 4 + 16);
     }
   }
+});
+
+test("f16 export refuses weights beyond f16's range rather than write infinities", () => {
+  const params = new Float32Array(paramLayout(c).count);
+  params[50] = 70000;
+  assert.throws(() => hfTensors(params, c, "f16"), InvalidOptionError);
+  assert.equal(hfTensors(params, c, "bf16").length, 11);
 });
