@@ -189,11 +189,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     log(`training a ${options.vocab}-token byte-level BPE tokenizer`);
     tokenizerFile = tokenizerJson(trainByteLevelBpe(texts, options.vocab, [EOS]));
   }
-  const tokenizer = fromTokenizerJson(
-    tokenizerFile,
-    tokenizerConfigJson(EOS, config.contextLength),
-    "tokenizer.json",
-  );
+  const tokenizerConfig = tokenizerConfigJson(EOS, config.contextLength);
+  const tokenizer = fromTokenizerJson(tokenizerFile, tokenizerConfig, "tokenizer.json");
   config.vocabSize = tokenizer.vocabSize;
   const data = buildDataset(texts, tokenizer, options.context);
   const totalBytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
@@ -212,7 +209,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     await writeFileAtomic(join(run.out, "tokenizer.json"), JSON.stringify(tokenizerFile) + "\n");
     await writeFileAtomic(
       join(run.out, "tokenizer_config.json"),
-      JSON.stringify(tokenizerConfigJson(EOS, config.contextLength), null, 2) + "\n",
+      JSON.stringify(tokenizerConfig, null, 2) + "\n",
     );
   }
 
@@ -263,6 +260,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const tokens = new Int32Array(B * T);
     const targets = new Int32Array(B * T);
     const tensors = paramLayout(config).tensors;
+    const adamw = { ...ADAMW_DEFAULTS, weightDecay: options.weightDecay };
     const evalSet = validationWindows(data.val, T, options.evalWindows);
     let valLoss = [...state.history].reverse().find((h) => h[2] !== null)?.[2] ?? undefined;
     let sinceMs = state.elapsedMs; // tokens/s over the last stretch of training time (evaluation excluded)
@@ -284,8 +282,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       for (let i = 0; i < tensors.length; i++) {
         const t = tensors[i];
         const end = i + 1 < tensors.length ? tensors[i + 1].offset : count;
-        const s = { ...ADAMW_DEFAULTS, weightDecay: options.weightDecay };
-        adamwUpdate(model.params, model.grads, m, v, t.offset, end, lr, step, t.decay, s);
+        adamwUpdate(model.params, model.grads, m, v, t.offset, end, lr, step, t.decay, adamw);
       }
       state.step = step;
       state.tokensSeen += B * T;
@@ -293,7 +290,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       sinceTokens += B * T;
 
       const evalNow = step % options.evalEvery === 0 || step === options.steps;
-      if (evalNow) valLoss = evaluate(model, data, evalSet).loss;
+      if (evalNow) valLoss = evaluate(model, data, evalSet, tokens, targets).loss;
       if (evalNow || step === 1) state.history.push([step, loss, evalNow ? (valLoss ?? null) : null]);
       if (state.elapsedMs - sinceMs > 2000) {
         tokensPerSecond = (sinceTokens / (state.elapsedMs - sinceMs)) * 1000;
@@ -318,7 +315,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     await save();
 
     // the whole validation set, then the Hugging Face directory and its card
-    const val = evaluate(model, data, validationWindows(data.val, T), tokenizer);
+    const val = evaluate(model, data, validationWindows(data.val, T), tokens, targets, tokenizer);
     const bitsPerByte = val.loss === undefined ? undefined : (val.loss * val.tokens) / Math.LN2 / val.bytes;
     const rate = (state.tokensSeen / state.elapsedMs) * 1000;
     log(
@@ -362,16 +359,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   }
 }
 
-/** Mean validation loss (nats per token) over the windows at `starts`; with a tokenizer, also the bytes those tokens spell. */
+/**
+ * Mean validation loss (nats per token) over the windows at `starts`; with a tokenizer, also the
+ * bytes those tokens spell. tokens and targets (B * T) are scratch: the training batch's buffers.
+ */
 function evaluate(
   model: TrainModel,
   data: Dataset,
   starts: readonly number[],
+  tokens: Int32Array,
+  targets: Int32Array,
   tokenizer?: Tokenizer,
 ): { loss: number; tokens: number; bytes: number } {
   const { B, T } = model;
-  const tokens = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
   let nats = 0;
   let count = 0;
   let bytes = 0;
