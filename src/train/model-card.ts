@@ -12,15 +12,12 @@ export interface CardFacts {
   valTokens: number;
   parameters: number;
   steps: number;
-  tokensSeen: number;
   elapsedMs: number;
   tokensPerSecond: number;
   threads: number;
   valLoss: number;
   valBitsPerByte: number;
   history: [number, number, number | null][];
-  /** Corpus name, source and licence, when the caller knows them (the default model's script does). */
-  corpusNote?: string;
 }
 
 /** README.md of a trained model: what it is, what it was trained on, how well it does. */
@@ -37,7 +34,7 @@ learning rate, gradient clipping), hand-written forward and backward passes in T
 
 ## Corpus
 
-${f.corpusNote ?? f.corpus.map((p) => `- \`${basename(p)}\``).join("\n")}
+${f.corpus.map((p) => `- \`${basename(p)}\``).join("\n")}
 
 ${n(f.corpusBytes)} bytes; ${n(f.trainTokens)} training tokens and ${n(f.valTokens)} held-out validation
 tokens (every 20th block of the token stream).
@@ -57,7 +54,7 @@ tokens (every 20th block of the token stream).
 
 | | |
 | --- | --- |
-| steps | ${n(f.steps)} × ${f.options.batch} sequences × ${c.contextLength} tokens = ${n(f.tokensSeen)} tokens |
+| steps | ${n(f.steps)} × ${f.options.batch} sequences × ${c.contextLength} tokens = ${n(f.steps * f.options.batch * c.contextLength)} tokens |
 | learning rate | ${f.options.lr} peak, warm-up then cosine to ${Number(f.options.minLr.toPrecision(3))} |
 | weight decay, clip | ${f.options.weightDecay}, ${f.options.clip} |
 | seed | ${f.options.seed} |

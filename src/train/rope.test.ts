@@ -18,18 +18,18 @@ test("rope backward (the inverse rotation) matches finite differences (float64)"
   const y = new Float64Array(x.length);
   const loss = () => {
     y.set(x);
-    rotate(y, cos, sin, 2 * T, T, stride, 0, 2 * H, hd, 1);
+    rotate(y, cos, sin, 2 * T, T, stride, 2 * H, hd, 1);
     return dotLoss(c, y);
   };
   const dx = Float64Array.from(c);
-  rotate(dx, cos, sin, 2 * T, T, stride, 0, 2 * H, hd, -1);
+  rotate(dx, cos, sin, 2 * T, T, stride, 2 * H, hd, -1);
   assert.ok(gradientError(loss, x, dx) < 1e-6);
 });
 
 test("rope forward on a strided row is the engine's rope, bit for bit", () => {
   const q = Float32Array.from(randomF64(T * H * hd, 3));
   const ours = q.slice();
-  rotate(ours, cos, sin, T, T, H * hd, 0, H, hd, 1);
+  rotate(ours, cos, sin, T, T, H * hd, H, hd, 1);
   rope(q, cos, sin, T, H, hd);
   assert.deepEqual(ours, q);
 });

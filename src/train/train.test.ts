@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadModel } from "../load-model.js";
-import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { CheckpointError, CorpusError, OutputExistsError } from "./errors.js";
 import { learningRate } from "./lr-schedule.js";
 import { serialMatmul } from "./matmul.js";
@@ -103,16 +103,18 @@ test("a resume with a larger --steps keeps the warm-up and final rate of the ori
   const resumed = (await loadCheckpoint(path)).state.options;
   assert.deepEqual([resumed.steps, resumed.warmup, resumed.minLr], [20, 1, tiny.lr / 10]);
 
-  // a checkpoint from before the schedule was saved: filled from its own planned steps
+  // a checkpoint from before the schedule was saved (and with the since dropped tokensSeen):
+  // the schedule is filled from its own planned steps, tokensSeen is ignored
   await run("schedule-old", interrupt(), planned);
   const oldPath = join(root, "schedule-old", CHECKPOINT_FILE);
   const old = await loadCheckpoint(oldPath);
   delete old.state.options.warmup;
   delete old.state.options.minLr;
-  await saveCheckpoint(oldPath, old);
+  await saveCheckpoint(oldPath, { ...old, state: { ...old.state, tokensSeen: 3 * 4 * 16 } as TrainState });
   const oldRates: number[] = [];
   await run("schedule-old", { resume: true, resumeSteps: 20, onProgress: (p) => oldRates.push(p.lr) });
   assert.deepEqual(oldRates, rates);
+  assert.ok(!("tokensSeen" in (await loadCheckpoint(oldPath)).state));
 });
 
 test("the exported directory loads through loadModel() with the trainer's logits (within 1e-5)", async () => {

@@ -246,7 +246,6 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         corpusSha256,
         history: [],
         elapsedMs: 0,
-        tokensSeen: 0,
       };
     }
     log(
@@ -262,7 +261,9 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const tensors = paramLayout(config).tensors;
     const adamw = { ...ADAMW_DEFAULTS, weightDecay: options.weightDecay };
     const evalSet = validationWindows(data.val, T, options.evalWindows);
-    let valLoss = [...state.history].reverse().find((h) => h[2] !== null)?.[2] ?? undefined;
+    let valLoss: number | undefined; // the latest one measured
+    for (let i = state.history.length - 1; i >= 0 && valLoss === undefined; i--)
+      valLoss = state.history[i][2] ?? undefined;
     let sinceMs = state.elapsedMs; // tokens/s over the last stretch of training time (evaluation excluded)
     let sinceTokens = 0;
     let tokensPerSecond = 0;
@@ -285,19 +286,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         adamwUpdate(model.params, model.grads, m, v, t.offset, end, lr, step, t.decay, adamw);
       }
       state.step = step;
-      state.tokensSeen += B * T;
       state.elapsedMs += performance.now() - started;
       sinceTokens += B * T;
 
       const evalNow = step % options.evalEvery === 0 || step === options.steps;
-      if (evalNow) valLoss = evaluate(model, data, evalSet, tokens, targets).loss;
-      if (evalNow || step === 1) state.history.push([step, loss, evalNow ? (valLoss ?? null) : null]);
+      const measured = evalNow ? evaluate(model, data, evalSet, tokens, targets).loss : null;
+      if (measured !== null) valLoss = measured;
+      if (evalNow || step === 1) state.history.push([step, loss, measured]);
       if (state.elapsedMs - sinceMs > 2000) {
         tokensPerSecond = (sinceTokens / (state.elapsedMs - sinceMs)) * 1000;
         sinceMs = state.elapsedMs;
         sinceTokens = 0;
       }
-      const rate = state.tokensSeen / state.elapsedMs;
+      const rate = (step * B * T) / state.elapsedMs;
       run.onProgress?.({
         step,
         steps: options.steps,
@@ -316,10 +317,10 @@ export async function train(run: TrainRun): Promise<TrainResult> {
 
     // the whole validation set, then the Hugging Face directory and its card
     const val = evaluate(model, data, validationWindows(data.val, T), tokens, targets, tokenizer);
-    const bitsPerByte = val.loss === undefined ? undefined : (val.loss * val.tokens) / Math.LN2 / val.bytes;
-    const rate = (state.tokensSeen / state.elapsedMs) * 1000;
+    const bitsPerByte = (val.loss * val.tokens) / Math.LN2 / val.bytes;
+    const rate = ((state.step * B * T) / state.elapsedMs) * 1000;
     log(
-      `validation: ${val.loss.toFixed(4)} nats/token, ${bitsPerByte?.toFixed(4)} bits/byte over ${val.tokens} tokens`,
+      `validation: ${val.loss.toFixed(4)} nats/token, ${bitsPerByte.toFixed(4)} bits/byte over ${val.tokens} tokens`,
     );
     const eos = tokenizer.eosTokenIds[0];
     await exportHfModel(run.out, model.params as Float32Array, config, options.dtype, eos, {
@@ -337,12 +338,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         valTokens: data.val.length,
         parameters: count,
         steps: state.step,
-        tokensSeen: state.tokensSeen,
         elapsedMs: state.elapsedMs,
         tokensPerSecond: rate,
         threads,
         valLoss: val.loss,
-        valBitsPerByte: bitsPerByte ?? NaN,
+        valBitsPerByte: bitsPerByte,
         history: state.history,
       }),
     );
