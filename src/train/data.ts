@@ -9,7 +9,7 @@ import type { TrainRng } from "./rng.js";
  */
 
 /** One block in this many is validation (5%). */
-const VAL_EVERY = 20;
+export const VAL_EVERY = 20;
 /** Blocks are this many context windows long. */
 const BLOCK_WINDOWS = 16;
 /** Share of control characters (other than tab, newline, carriage return, form feed) that marks a file as binary. */

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { VAL_EVERY } from "./data.js";
 import type { TrainConfig } from "./model.js";
 import type { ScheduledTrainOptions } from "./train.js";
 
@@ -37,7 +38,7 @@ learning rate, gradient clipping), hand-written forward and backward passes in T
 ${f.corpus.map((p) => `- \`${basename(p)}\``).join("\n")}
 
 ${n(f.corpusBytes)} bytes; ${n(f.trainTokens)} training tokens and ${n(f.valTokens)} held-out validation
-tokens (every 20th block of the token stream).
+tokens (every ${VAL_EVERY}th block of the token stream).
 
 ## Model
 

@@ -211,8 +211,7 @@ export class TrainModel {
     this.params = this.a.params;
     this.grads = this.a.grads;
     this.logits = this.a.logits;
-    const view = (flat: Floats, t: ParamTensor) =>
-      flat.subarray(t.offset, t.offset + t.shape.reduce((x, y) => x * y, 1));
+    const view = (flat: Floats, t: ParamTensor) => flat.subarray(t.offset, t.offset + elementCount(t.shape));
     const { tensors } = paramLayout(config);
     const perLayer = (flat: Floats, l: number): LayerParams => {
       const [attnNorm, wqkv, wo, ffnNorm, wgu, wDown] = tensors
