@@ -3,9 +3,11 @@
 // Re-running continues an unfinished run (--resume) and otherwise starts over (--force).
 // Options are fixed here so the model can be reproduced; see models/default/README.md for the result.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../dist/formats/atomic-write.js";
+import { CHECKPOINT_FILE, loadCheckpoint } from "../dist/train/checkpoint.js";
 
 const OUT = "models/default";
 const SIZES = {
@@ -61,15 +63,23 @@ const text =
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim() + "\n";
+
+// an unfinished run's checkpoint, read (and checked) before anything is written
+const checkpointPath = join(OUT, CHECKPOINT_FILE);
+const saved = existsSync(checkpointPath) ? (await loadCheckpoint(checkpointPath)).state : undefined;
+const sameRun = (options) =>
+  Object.entries(SIZES).every(
+    ([flag, value]) => options[flag.replace(/-(.)/g, (_, c) => c.toUpperCase())] === value,
+  );
 const dir = mkdtempSync(join(tmpdir(), "nextoken-kjv-"));
 const corpus = join(dir, "kjv.txt");
 writeFileSync(corpus, text);
 console.error(`corpus: ${corpus} (${Buffer.byteLength(text)} bytes)`);
 
-// One run on a cosine schedule, reproducible bit for bit; a re-run resumes an unfinished one.
+// One run on a cosine schedule, reproducible bit for bit; a re-run resumes an unfinished one (also
+// one that died after its last checkpoint, while exporting) if it was started with these SIZES.
 const base = ["dist/cli/main.js", "train", "--corpus", corpus, "--out", OUT, "--threads", threads];
-const saved = checkpointState(join(OUT, "checkpoint.safetensors"));
-if (saved && saved.step < SIZES.steps && saved.options.steps === SIZES.steps) {
+if (saved && saved.step <= SIZES.steps && sameRun(saved.options)) {
   train([...base, "--resume"]);
 } else {
   const fresh = [
@@ -79,12 +89,12 @@ if (saved && saved.step < SIZES.steps && saved.options.steps === SIZES.steps) {
   train([...base, ...fresh]);
 }
 rmSync(dir, { recursive: true, force: true });
-addToCard();
+await addToCard();
 // the package ships the model, not the optimizer state (3× its size)
-if (!process.argv.includes("--keep-checkpoint")) rmSync(join(OUT, "checkpoint.safetensors"), { force: true });
+if (!process.argv.includes("--keep-checkpoint")) rmSync(checkpointPath, { force: true });
 
 /** The card's corpus section names the source and licence; samples show what the model writes. */
-function addToCard() {
+async function addToCard() {
   const cardPath = join(OUT, "README.md");
   let card = readFileSync(cardPath, "utf8");
   card = card.replace(/- `kjv\.txt`/, KJV_NOTE);
@@ -104,9 +114,7 @@ function addToCard() {
   }
   card = card.replace(/\n## Samples[\s\S]*?(?=\n## Use)/, "");
   card = card.replace("\n## Use", `\n## Samples\n\n${samples.join("\n")}\n## Use`);
-  const temp = `${cardPath}.tmp`;
-  writeFileSync(temp, card);
-  renameSync(temp, cardPath);
+  await writeFileAtomic(cardPath, card);
 }
 
 function train(args) {
@@ -115,12 +123,4 @@ function train(args) {
     rmSync(dir, { recursive: true, force: true }); // the temporary corpus; the checkpoint stays for --resume
     process.exit(run.status ?? 1);
   }
-}
-
-/** The JSON state in a checkpoint's safetensors metadata (step, options), or undefined without one. */
-function checkpointState(path) {
-  if (!existsSync(path)) return undefined;
-  const bytes = readFileSync(path);
-  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString("utf8"));
-  return JSON.parse(header.__metadata__.state);
 }

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { argmax } from "../generation/distribution.js";
 import { loadModel } from "../load-model.js";
 import type { KvCacheType } from "../models/kv-cache.js";
@@ -103,15 +104,14 @@ export async function measure(path: string, name: string, options: BenchOptions)
 }
 
 /** The GGUF file of a named shape in `type`, written under the temp directory on first use. */
-export function benchModelPath(shape: string, type: BenchType): string {
+export async function benchModelPath(shape: string, type: BenchType): Promise<string> {
   const dims = SHAPES[shape];
   const dir = join(tmpdir(), "nextoken-bench");
   const path = join(dir, `${shape}-${type}.gguf`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
-    // renamed only when complete, so an interrupted write is never measured
-    writeFileSync(`${path}.tmp`, randomGguf(dims, type));
-    renameSync(`${path}.tmp`, path);
+    // atomic, so an interrupted write is never measured
+    await writeFileAtomic(path, randomGguf(dims, type));
   }
   return path;
 }

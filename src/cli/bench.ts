@@ -102,7 +102,7 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
       for (const type of types as BenchType[]) {
         // f32 TinyLlama (4.4 GB) does not fit WebAssembly's 4 GiB memory
         if (shape === "tinyllama-1.1B" && type === "f32" && kernels !== "js") continue;
-        const path = benchModelPath(shape, type);
+        const path = await benchModelPath(shape, type);
         for (const threads of threadList) {
           report(await measureInChild(cliPath, path, `${shape} ${type}`, childArgs(threads)));
         }

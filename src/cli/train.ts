@@ -1,5 +1,11 @@
 import { InvalidOptionError } from "../errors.js";
-import { train, TRAIN_DEFAULTS, type TrainOptions, type TrainProgress } from "../train/train.js";
+import {
+  train,
+  TRAIN_DEFAULTS,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+} from "../train/train.js";
 import { parseFlags } from "./flags.js";
 import type { Output } from "./render.js";
 
@@ -87,8 +93,9 @@ export async function runTrain(argv: string[], stdout: Output, stderr: Output): 
   };
   process.on("SIGINT", onSigint);
   const bar = progressRenderer(stderr);
+  let result: TrainResult;
   try {
-    const result = await train({
+    result = await train({
       corpus,
       out: values.out,
       options,
@@ -100,18 +107,17 @@ export async function runTrain(argv: string[], stdout: Output, stderr: Output): 
       onProgress: (p) => bar.update(p),
       onLog: (line) => bar.log(line),
     });
-    bar.done();
-    if (result.interrupted) return 130;
-    stdout.write(
-      `trained ${result.parameters.toLocaleString("en-US")} parameters for ${result.step} steps at ` +
-        `${Math.round(result.tokensPerSecond)} tokens/s; validation ${result.valLoss?.toFixed(4)} nats/token, ` +
-        `${result.valBitsPerByte?.toFixed(4)} bits/byte → ${values.out}\n`,
-    );
-    return 0;
   } finally {
     bar.done();
     process.off("SIGINT", onSigint);
   }
+  if (result.interrupted) return 130;
+  stdout.write(
+    `trained ${result.parameters.toLocaleString("en-US")} parameters for ${result.step} steps at ` +
+      `${Math.round(result.tokensPerSecond)} tokens/s; validation ${result.valLoss?.toFixed(4)} nats/token, ` +
+      `${result.valBitsPerByte?.toFixed(4)} bits/byte → ${values.out}\n`,
+  );
+  return 0;
 }
 
 /** A one-line progress bar redrawn in place on a terminal; a log line per evaluation otherwise. */

@@ -23,6 +23,12 @@ test("softmax of all -Infinity is all zeros; logSoftmax stays -Infinity", () => 
   assertClose(logSoftmax(logitsOf([null, null])), [null, null]);
   assert.equal(logSumExp(logitsOf([null])), -Infinity);
 });
+test("logSumExp of a range is that of the row alone, in float32 or float64", () => {
+  const rows = Float64Array.of(50, 1000, 0, Math.log(3), 7);
+  assert.equal(logSumExp(rows, 2, 2), Math.log(4));
+  assert.equal(logSumExp(Float32Array.from(rows), 2, 2), logSumExp(Float32Array.from(rows).subarray(2, 4)));
+  assert.equal(logSumExp(Float32Array.of(0, 0)), Math.log(2));
+});
 test("logSoftmax = log(softmax) and the Into variants write in place", () => {
   const logits = logitsOf([1, 2, 3, null]);
   assertClose(logSoftmax(logits), Array.from(softmax(logits), Math.log));

@@ -41,12 +41,20 @@ export function logSoftmax(logits: Float32Array): Float32Array {
   return out;
 }
 
-/** log Σ exp(logits), -Infinity when every logit is -Infinity. */
-export function logSumExp(logits: Float32Array): number {
-  const max = maxOf(logits);
+/**
+ * log Σ exp(logits), -Infinity when every logit is -Infinity. A range [offset, offset + length)
+ * picks one row of a (n, V) matrix (the trainer's cross-entropy) without a view per row.
+ */
+export function logSumExp(
+  logits: Float32Array | Float64Array,
+  offset = 0,
+  length = logits.length - offset,
+): number {
+  const end = offset + length;
+  const max = maxOf(logits, offset, end);
   if (max === -Infinity) return -Infinity;
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  for (let i = offset; i < end; i++) sum += Math.exp(logits[i] - max);
   return max + Math.log(sum);
 }
 
@@ -118,8 +126,8 @@ function compareDescending(values: ArrayLike<number>, a: TokenId, b: TokenId): n
   return a - b;
 }
 
-function maxOf(values: Float32Array): number {
+function maxOf(values: Float32Array | Float64Array, from = 0, to = values.length): number {
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  for (let i = from; i < to; i++) if (values[i] > max) max = values[i];
   return max;
 }

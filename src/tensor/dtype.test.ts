@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { f16ToF32, f32ToF16, f32ToF16Into } from "./dtype.js";
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, f32ToF16Into } from "./dtype.js";
 
 test("f32ToF16 rounds to nearest, ties to even, at normals, subnormals and the top of the range", () => {
   const cases: Array<[number, number]> = [
@@ -59,4 +59,27 @@ test("f32ToF16Into writes rounded bits at the offset and says whether they are a
   assert.equal(f32ToF16Into(out, new Float32Array([1, 65520]), 0), false);
   assert.equal(f32ToF16Into(out, new Float32Array([NaN]), 0), false);
   assert.equal(f32ToF16Into(out, new Float32Array([-Infinity, 0]), 0), false);
+});
+
+test("f32ToBf16 keeps the top half, rounding to nearest, ties to even", () => {
+  const cases: Array<[number, number]> = [
+    [1, 0x3f80],
+    [-2, 0xc000],
+    [-0, 0x8000],
+    [1 + 2 ** -8, 0x3f80], // tie between 1 and 1 + 2^-7: the even one
+    [1 + 3 * 2 ** -8, 0x3f82], // tie between 1 + 2^-7 (odd) and 1 + 2^-6: up
+    [1 + 2 ** -8 + 2 ** -20, 0x3f81], // just past a tie rounds up
+    [3.4028234663852886e38, 0x7f80], // the largest f32 rounds up to infinity
+    [-Infinity, 0xff80],
+  ];
+  for (const [value, bits] of cases) assert.equal(f32ToBf16(value), bits, `${value}`);
+  assert.ok(Number.isNaN(bf16ToF32(f32ToBf16(NaN))));
+  assert.ok(Number.isNaN(bf16ToF32(f32ToBf16(new Float32Array(new Uint32Array([0x7fffffff]).buffer)[0]))));
+});
+
+test("every bf16 value survives bf16 -> f32 -> bf16 unchanged", () => {
+  for (let bits = 0; bits < 0x10000; bits++) {
+    const value = bf16ToF32(bits);
+    if (!Number.isNaN(value)) assert.equal(f32ToBf16(value), bits, `0x${bits.toString(16)}`);
+  }
 });

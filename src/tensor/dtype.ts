@@ -60,6 +60,14 @@ export function bf16ToF32(bits: number): number {
   return BF16_SCRATCH[0];
 }
 
+/** f32 → bf16 bits: the top half of the f32, rounded to nearest even; NaN stays a (quiet) NaN. */
+export function f32ToBf16(value: number): number {
+  BF16_SCRATCH[0] = value;
+  const x = BF16_SCRATCH_BITS[0];
+  if (Number.isNaN(value)) return (x >>> 16) | 0x40;
+  return (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
+}
+
 /** f32 → nearest f16 bits (round to nearest even); used by writers and tests. */
 export function f32ToF16(value: number): number {
   BF16_SCRATCH[0] = value;

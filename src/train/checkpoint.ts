@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { parseSafetensors } from "../formats/safetensors.js";
 import { f32View } from "../tensor/rows.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointError } from "./errors.js";
 import { f32Bytes, writeSafetensors } from "./safetensors-writer.js";
 
@@ -28,7 +28,6 @@ export interface TrainState {
   history: [number, number, number | null][];
   /** Training wall time so far. */
   elapsedMs: number;
-  tokensSeen: number;
 }
 
 export interface Checkpoint {
@@ -83,6 +82,8 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   } catch (cause) {
     throw new CheckpointError(`${path}: damaged checkpoint (state is not JSON)`, { cause });
   }
+  // checkpoints written before it was dropped hold tokensSeen, which is step × batch × context
+  delete (state as { tokensSeen?: number }).tokensSeen;
   const [params, m, v] = arrays;
   if (m.length !== params.length || v.length !== params.length || !Number.isInteger(state.step)) {
     throw new CheckpointError(`${path}: damaged checkpoint (inconsistent sizes)`);

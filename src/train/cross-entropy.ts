@@ -1,3 +1,4 @@
+import { logSumExp } from "../generation/distribution.js";
 import type { Floats } from "./matmul.js";
 
 /**
@@ -37,13 +38,4 @@ export function crossEntropyLoss(logits: Floats, targets: ArrayLike<number>, n: 
     loss += logSumExp(logits, t * V, V) - logits[t * V + targets[t]];
   }
   return loss;
-}
-
-/** log Σ exp(x[o..o+V)), max-subtracted. */
-function logSumExp(x: Floats, o: number, V: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < V; i++) if (x[o + i] > max) max = x[o + i];
-  let sum = 0;
-  for (let i = 0; i < V; i++) sum += Math.exp(x[o + i] - max);
-  return max + Math.log(sum);
 }

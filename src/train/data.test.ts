@@ -4,6 +4,7 @@ import { tokenizerJson, trainByteLevelBpe } from "./bpe-trainer.js";
 import { fromTokenizerJson } from "../tokenizers/from-tokenizer-json.js";
 import { buildDataset, corpusText, validationWindows } from "./data.js";
 import { CorpusError } from "./errors.js";
+import type { Tokenizer } from "../tokenizers/types.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -32,4 +33,19 @@ test("the split holds out blocks from all through the stream, and validation win
   assert.equal(windows.length, Math.floor((val.length - 1) / T));
   assert.deepEqual(validationWindows(val, T, 3).length, 3);
   assert.throws(() => buildDataset(["tiny"], tokenizer, T), CorpusError);
+});
+
+test("a long context splits a long stream in order, without overflowing the stack", () => {
+  // token i of the text is i, so each part must be one exact range of the stream
+  const T = 20000;
+  const block = 16 * (T + 1);
+  const length = 2 * block + 50000;
+  const tokenizer = {
+    encode: () => Array.from({ length }, (_, i) => i),
+    eosTokenIds: [-1],
+  } as unknown as Tokenizer;
+  const { train, val } = buildDataset(["text"], tokenizer, T);
+  const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
+  assert.deepEqual(train, range(0, 2 * block));
+  assert.deepEqual(val, Int32Array.from([...range(2 * block, length), -1]));
 });

@@ -9,7 +9,7 @@ import type { TrainRng } from "./rng.js";
  */
 
 /** One block in this many is validation (5%). */
-const VAL_EVERY = 20;
+export const VAL_EVERY = 20;
 /** Blocks are this many context windows long. */
 const BLOCK_WINDOWS = 16;
 /** Share of control characters (other than tab, newline, carriage return, form feed) that marks a file as binary. */
@@ -49,37 +49,55 @@ export interface Dataset {
 
 /** Tokenizes `texts` and splits the stream; CorpusError when either part is under one window (T + 1 tokens). */
 export function buildDataset(texts: readonly string[], tokenizer: Tokenizer, T: number): Dataset {
-  const stream: number[] = [];
   const eos = tokenizer.eosTokenIds[0];
-  for (const text of texts) {
-    for (const id of tokenizer.encode(text, { addSpecialTokens: false })) stream.push(id);
-    if (eos !== undefined) stream.push(eos);
+  const parts = texts.map((text) => tokenizer.encode(text, { addSpecialTokens: false }));
+  const perText = eos === undefined ? 0 : 1;
+  const stream = new Int32Array(parts.reduce((sum, ids) => sum + ids.length + perText, 0));
+  let at = 0;
+  for (const ids of parts) {
+    stream.set(ids, at);
+    at += ids.length;
+    if (eos !== undefined) stream[at++] = eos;
   }
+  const n = stream.length;
   const block = BLOCK_WINDOWS * (T + 1);
-  const train: number[] = [];
-  const val: number[] = [];
-  const blocks = Math.ceil(stream.length / block);
-  for (let b = 0; b < blocks; b++) {
-    const part = stream.slice(b * block, (b + 1) * block);
-    // the last block of a small corpus, or every VAL_EVERY-th, is validation
-    const isVal = blocks < VAL_EVERY ? b === blocks - 1 && blocks > 1 : b % VAL_EVERY === VAL_EVERY - 1;
-    (isVal ? val : train).push(...part);
-  }
-  if (val.length < T + 1 && stream.length >= 2 * (T + 1)) {
+  const blocks = Math.ceil(n / block);
+  // the last block of a small corpus, or every VAL_EVERY-th, is validation
+  const isVal = (b: number) =>
+    blocks < VAL_EVERY ? b === blocks - 1 && blocks > 1 : b % VAL_EVERY === VAL_EVERY - 1;
+  const blockLength = (b: number) => Math.min(block, n - b * block);
+  let valLength = 0;
+  for (let b = 0; b < blocks; b++) if (isVal(b)) valLength += blockLength(b);
+  let train: Int32Array;
+  let val: Int32Array;
+  if (valLength < T + 1 && n >= 2 * (T + 1)) {
     // a small corpus: hold out its tail (at least one window) so validation still exists
-    const cut = stream.length - Math.max(T + 1, Math.floor(stream.length / VAL_EVERY));
-    train.length = 0;
-    val.length = 0;
-    train.push(...stream.slice(0, cut));
-    val.push(...stream.slice(cut));
+    const cut = n - Math.max(T + 1, Math.floor(n / VAL_EVERY));
+    train = stream.subarray(0, cut);
+    val = stream.subarray(cut);
+  } else {
+    train = new Int32Array(n - valLength);
+    val = new Int32Array(valLength);
+    let trainAt = 0;
+    let valAt = 0;
+    for (let b = 0; b < blocks; b++) {
+      const part = stream.subarray(b * block, b * block + blockLength(b));
+      if (isVal(b)) {
+        val.set(part, valAt);
+        valAt += part.length;
+      } else {
+        train.set(part, trainAt);
+        trainAt += part.length;
+      }
+    }
   }
   if (train.length < T + 1 || val.length < T + 1) {
     throw new CorpusError(
-      `the corpus is ${stream.length} tokens; training needs more than two context windows ` +
+      `the corpus is ${n} tokens; training needs more than two context windows ` +
         `(${T + 1} tokens each, for training and validation): use a longer corpus or a smaller --context`,
     );
   }
-  return { train: Int32Array.from(train), val: Int32Array.from(val) };
+  return { train, val };
 }
 
 /** Fills tokens and targets (B, T) with B windows at random offsets of `data` (teacher forcing: targets are the next tokens). */

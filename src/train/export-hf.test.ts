@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { InvalidOptionError } from "../errors.js";
 import { parseHfConfig } from "../formats/hf-config.js";
 import { parseSafetensors } from "../formats/safetensors.js";
 import { fromGenerationConfigJson } from "../generation/options.js";
+import { toF32 } from "../tensor/rows.js";
 import { configJson, generationConfigJson, hfTensors } from "./export-hf.js";
 import { engineConfig, paramLayout, type TrainConfig } from "./model.js";
 import { writeSafetensors } from "./safetensors-writer.js";
@@ -43,9 +45,18 @@ test("fused q|k|v and gate|up rows become the standard tensors, in f32, f16 and 
     assert.equal(k.dtype, dtype);
     const up = file.tensors.get("model.layers.0.mlp.up_proj.weight")!;
     assert.deepEqual(up.shape, [6, 4]);
-    if (dtype === "f32") {
-      // k rows start after the 4 q rows of the fused matrix, which follows embed (40) and the norm (4)
-      assert.equal(new Float32Array(k.bytes.slice().buffer)[0], 40 + 4 + 16);
-    }
+    // the values (small integers, exact in every dtype): k rows start after the 4 q rows of the
+    // fused matrix, which follows embed (40) and the norm (4); the up rows after the 6 gate rows of
+    // gate|up, which follows qkv (48), o_proj (16) and the second norm (4)
+    const from = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
+    assert.deepEqual([...toF32(k)], from(40 + 4 + 16, 16), dtype);
+    assert.deepEqual([...toF32(up)], from(40 + 4 + 48 + 16 + 4 + 24, 24), dtype);
   }
+});
+
+test("f16 export refuses weights beyond f16's range rather than write infinities", () => {
+  const params = new Float32Array(paramLayout(c).count);
+  params[50] = 70000;
+  assert.throws(() => hfTensors(params, c, "f16"), InvalidOptionError);
+  assert.equal(hfTensors(params, c, "bf16").length, 11);
 });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { f32ToF16 } from "../tensor/dtype.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { InvalidOptionError } from "../errors.js";
+import { writeFileAtomic } from "../formats/atomic-write.js";
+import { f32ToBf16, f32ToF16Into } from "../tensor/dtype.js";
 import { paramLayout, type TrainConfig } from "./model.js";
 import { f32Bytes, writeSafetensors, type TensorBytes } from "./safetensors-writer.js";
 import { elementCount } from "../tensor/tensor.js";
@@ -37,13 +38,15 @@ export function hfTensors(params: Float32Array, c: TrainConfig, dtype: ExportDTy
 }
 
 function encode(name: string, shape: number[], values: Float32Array, dtype: ExportDType): TensorBytes {
-  if (dtype === "f32") return { name, shape, dtype: "F32", bytes: f32Bytes(values.slice()) };
+  if (dtype === "f32") return { name, shape, dtype: "F32", bytes: f32Bytes(values) };
   const halves = new Uint16Array(values.length);
-  if (dtype === "f16") for (let i = 0; i < values.length; i++) halves[i] = f32ToF16(values[i]);
-  else {
-    // bf16: round to nearest even on the upper 16 bits of the float32
-    const bits = new Uint32Array(values.slice().buffer);
-    for (let i = 0; i < bits.length; i++) halves[i] = (bits[i] + 0x7fff + ((bits[i] >>> 16) & 1)) >>> 16;
+  if (dtype === "bf16") for (let i = 0; i < values.length; i++) halves[i] = f32ToBf16(values[i]);
+  else if (!f32ToF16Into(halves, values, 0)) {
+    throw new InvalidOptionError(
+      "--dtype",
+      dtype,
+      `f32 or bf16: ${name} holds a weight beyond f16's ±65504 (or not finite)`,
+    );
   }
   return { name, shape, dtype: dtype === "f16" ? "F16" : "BF16", bytes: new Uint8Array(halves.buffer) };
 }

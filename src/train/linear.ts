@@ -28,11 +28,10 @@ export interface LinearScratch {
 /**
  * dx (n, in) = dy (n, out) @ W and dW (out, in) = dyᵀ @ x. dW is written, not accumulated: every
  * weight is used once per step (the tied head/embedding adds its second part afterwards).
- * dx is skipped when undefined.
  */
 export function linearBackward(
   mm: Matmul,
-  dx: Floats | undefined,
+  dx: Floats,
   dw: Floats,
   dy: Floats,
   x: Floats,
@@ -42,10 +41,8 @@ export function linearBackward(
   outDim: number,
   s: LinearScratch,
 ): void {
-  if (dx) {
-    transpose(s.wT, w, outDim, inDim);
-    mm.abt(dx, dy, s.wT, n, inDim, outDim);
-  }
+  transpose(s.wT, w, outDim, inDim);
+  mm.abt(dx, dy, s.wT, n, inDim, outDim);
   transpose(s.dyT, dy, n, outDim);
   transpose(s.xT, x, n, inDim);
   mm.abt(dw, s.dyT, s.xT, outDim, inDim, n);

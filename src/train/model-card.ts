@@ -1,26 +1,24 @@
 import { basename } from "node:path";
+import { VAL_EVERY } from "./data.js";
 import type { TrainConfig } from "./model.js";
-import type { TrainOptions } from "./train.js";
+import type { ScheduledTrainOptions } from "./train.js";
 
 /** What the model card reports. */
 export interface CardFacts {
   config: TrainConfig;
-  options: TrainOptions;
+  options: ScheduledTrainOptions;
   corpus: readonly string[];
   corpusBytes: number;
   trainTokens: number;
   valTokens: number;
   parameters: number;
   steps: number;
-  tokensSeen: number;
   elapsedMs: number;
   tokensPerSecond: number;
   threads: number;
   valLoss: number;
   valBitsPerByte: number;
   history: [number, number, number | null][];
-  /** Corpus name, source and licence, when the caller knows them (the default model's script does). */
-  corpusNote?: string;
 }
 
 /** README.md of a trained model: what it is, what it was trained on, how well it does. */
@@ -37,10 +35,10 @@ learning rate, gradient clipping), hand-written forward and backward passes in T
 
 ## Corpus
 
-${f.corpusNote ?? f.corpus.map((p) => `- \`${basename(p)}\``).join("\n")}
+${f.corpus.map((p) => `- \`${basename(p)}\``).join("\n")}
 
 ${n(f.corpusBytes)} bytes; ${n(f.trainTokens)} training tokens and ${n(f.valTokens)} held-out validation
-tokens (every 20th block of the token stream).
+tokens (every ${VAL_EVERY}th block of the token stream).
 
 ## Model
 
@@ -57,8 +55,8 @@ tokens (every 20th block of the token stream).
 
 | | |
 | --- | --- |
-| steps | ${n(f.steps)} × ${f.options.batch} sequences × ${c.contextLength} tokens = ${n(f.tokensSeen)} tokens |
-| learning rate | ${f.options.lr} peak, warm-up then cosine to ${Number((f.options.minLr ?? f.options.lr / 10).toPrecision(3))} |
+| steps | ${n(f.steps)} × ${f.options.batch} sequences × ${c.contextLength} tokens = ${n(f.steps * f.options.batch * c.contextLength)} tokens |
+| learning rate | ${f.options.lr} peak, warm-up then cosine to ${Number(f.options.minLr.toPrecision(3))} |
 | weight decay, clip | ${f.options.weightDecay}, ${f.options.clip} |
 | seed | ${f.options.seed} |
 | time | ${(f.elapsedMs / 60000).toFixed(1)} min on ${f.threads} thread(s), ${n(Math.round(f.tokensPerSecond))} tokens/s |

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { elementCount } from "../tensor/tensor.js";
 import { serialMatmul } from "./matmul.js";
 import { initParams, paramLayout, TrainModel, type TrainConfig } from "./model.js";
 import { TrainRng } from "./rng.js";
@@ -30,7 +31,7 @@ test("the whole model's backward pass matches finite differences for every tenso
   const grads = model.grads.slice();
   const loss = () => model.loss(tokens, targets) / (B * T);
   for (const t of paramLayout(config).tensors) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(t.shape);
     const x = model.params.subarray(t.offset, t.offset + size) as Float64Array;
     const error = gradientError(loss, x, grads.subarray(t.offset, t.offset + size), 60);
     assert.ok(error < 1e-3, `${t.name}: relative error ${error}`);

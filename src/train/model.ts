@@ -211,8 +211,7 @@ export class TrainModel {
     this.params = this.a.params;
     this.grads = this.a.grads;
     this.logits = this.a.logits;
-    const view = (flat: Floats, t: ParamTensor) =>
-      flat.subarray(t.offset, t.offset + t.shape.reduce((x, y) => x * y, 1));
+    const view = (flat: Floats, t: ParamTensor) => flat.subarray(t.offset, t.offset + elementCount(t.shape));
     const { tensors } = paramLayout(config);
     const perLayer = (flat: Floats, l: number): LayerParams => {
       const [attnNorm, wqkv, wo, ffnNorm, wgu, wDown] = tensors
@@ -281,7 +280,7 @@ export class TrainModel {
       rmsnormForward(A.xb1, A.r1, A.xIn, L.attnNorm, eps, N, dim);
       // fused q, k, v projection; rotary embedding on q and k
       linearForward(mm, A.qkv, A.xb1, L.wqkv, N, dim, 3 * dim);
-      rotate(A.qkv, this.cos, this.sin, N, T, 3 * dim, 0, 2 * H, hd, 1);
+      rotate(A.qkv, this.cos, this.sin, N, T, 3 * dim, 2 * H, hd, 1);
       // causal attention, output projection, residual
       attentionForward(A.att, A.probs, A.qkv, b, T, H, hd);
       linearForward(mm, proj, A.att, L.wo, N, dim, dim);
@@ -341,7 +340,7 @@ export class TrainModel {
       // attention, back to the block's input
       linearBackward(mm, datt, G.wo, dx, A.att, L.wo, N, dim, dim, s);
       attentionBackward(dqkv, datt, A.probs, A.qkv, this.dp, b, T, H, hd);
-      rotate(dqkv, this.cos, this.sin, N, T, 3 * dim, 0, 2 * H, hd, -1);
+      rotate(dqkv, this.cos, this.sin, N, T, 3 * dim, 2 * H, hd, -1);
       linearBackward(mm, dxb, G.wqkv, dqkv, A.xb1, L.wqkv, N, dim, 3 * dim, s);
       rmsnormBackward(dtmp, G.attnNorm, dxb, A.xIn, L.attnNorm, A.r1, N, dim);
       for (let i = 0; i < N * dim; i++) dx[i] += dtmp[i];

@@ -8,7 +8,7 @@ import type { Floats } from "./matmul.js";
  */
 
 /**
- * Rotates `nHeads` heads of width hd starting at column `offset` of each row (row stride `stride`)
+ * Rotates the first `nHeads` heads of width hd of each row (row stride `stride`)
  * by the position angles; direction -1 applies the inverse rotation, which is the backward pass
  * (a rotation's Jacobian is the rotation itself, so the gradient turns back by the same angle).
  * cos/sin are (T, half) tables for positions 0..T-1 (the engine's ropeTables).
@@ -20,7 +20,6 @@ export function rotate(
   rows: number,
   T: number,
   stride: number,
-  offset: number,
   nHeads: number,
   hd: number,
   direction: 1 | -1,
@@ -29,7 +28,7 @@ export function rotate(
   for (let row = 0; row < rows; row++) {
     const t = row % T;
     for (let h = 0; h < nHeads; h++) {
-      const o = row * stride + offset + h * hd;
+      const o = row * stride + h * hd;
       for (let i = 0; i < half; i++) {
         const c = cos[t * half + i];
         const s = direction * sin[t * half + i];

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadModel } from "../load-model.js";
-import { CHECKPOINT_FILE, loadCheckpoint } from "./checkpoint.js";
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { CheckpointError, CorpusError, OutputExistsError } from "./errors.js";
+import { learningRate } from "./lr-schedule.js";
 import { serialMatmul } from "./matmul.js";
 import { TrainModel, type TrainConfig } from "./model.js";
 import { train, TRAIN_DEFAULTS, type TrainOptions, type TrainRun } from "./train.js";
@@ -78,6 +79,42 @@ test("an interrupted and resumed run ends with the same parameters, bit for bit"
   // --steps on a resume trains on past the planned end
   await run("resumed", { resume: true, resumeSteps: 14 });
   assert.equal((await loadCheckpoint(join(root, "resumed", CHECKPOINT_FILE))).state.step, 14);
+});
+
+test("a resume with a larger --steps keeps the warm-up and final rate of the original run", async () => {
+  // default warm-up min(100, steps / 10): 1 step for the planned 10, 2 if it followed the new 20
+  const planned = { steps: 10, warmup: undefined, minLr: undefined };
+  const interrupt = (): Partial<TrainRun> => {
+    const abort = new AbortController();
+    return { signal: abort.signal, onProgress: (p) => p.step === 3 && abort.abort() };
+  };
+  await run("schedule", interrupt(), planned);
+  const path = join(root, "schedule", CHECKPOINT_FILE);
+  const saved = await loadCheckpoint(path);
+  assert.equal(saved.state.options.warmup, 1);
+  assert.equal(saved.state.options.minLr, tiny.lr / 10);
+  const rates: number[] = [];
+  await run("schedule", { resume: true, resumeSteps: 20, onProgress: (p) => rates.push(p.lr) });
+  const steps4to20 = Array.from({ length: 17 }, (_, i) => i + 4);
+  assert.deepEqual(
+    rates,
+    steps4to20.map((step) => learningRate(step, tiny.lr, tiny.lr / 10, 1, 20)),
+  );
+  const resumed = (await loadCheckpoint(path)).state.options;
+  assert.deepEqual([resumed.steps, resumed.warmup, resumed.minLr], [20, 1, tiny.lr / 10]);
+
+  // a checkpoint from before the schedule was saved (and with the since dropped tokensSeen):
+  // the schedule is filled from its own planned steps, tokensSeen is ignored
+  await run("schedule-old", interrupt(), planned);
+  const oldPath = join(root, "schedule-old", CHECKPOINT_FILE);
+  const old = await loadCheckpoint(oldPath);
+  delete old.state.options.warmup;
+  delete old.state.options.minLr;
+  await saveCheckpoint(oldPath, { ...old, state: { ...old.state, tokensSeen: 3 * 4 * 16 } as TrainState });
+  const oldRates: number[] = [];
+  await run("schedule-old", { resume: true, resumeSteps: 20, onProgress: (p) => oldRates.push(p.lr) });
+  assert.deepEqual(oldRates, rates);
+  assert.ok(!("tokensSeen" in (await loadCheckpoint(oldPath)).state));
 });
 
 test("the exported directory loads through loadModel() with the trainer's logits (within 1e-5)", async () => {

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidOptionError } from "../errors.js";
+import { writeFileAtomic } from "../formats/atomic-write.js";
 import { fromTokenizerJson } from "../tokenizers/from-tokenizer-json.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 import { adamwUpdate, ADAMW_DEFAULTS, clipGradNorm } from "./adamw.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { tokenizerJson, trainByteLevelBpe } from "./bpe-trainer.js";
 import {
   CHECKPOINT_FILE,
@@ -144,7 +144,10 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   } else if (existing.length > 0 && !run.force) {
     throw new OutputExistsError(run.out);
   }
-  const options = checkpoint ? (checkpoint.state.options as unknown as TrainOptions) : run.options;
+  // a checkpoint's options are edited in place (a new --steps is saved with the next checkpoint)
+  const options = withSchedule(
+    checkpoint ? (checkpoint.state.options as unknown as TrainOptions) : { ...run.options },
+  );
   if (checkpoint && run.resumeSteps !== undefined) {
     if (!Number.isInteger(run.resumeSteps) || run.resumeSteps < checkpoint.state.step) {
       throw new InvalidOptionError(
@@ -154,7 +157,6 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       );
     }
     options.steps = run.resumeSteps;
-    checkpoint.state.options = { ...options };
   }
   const config = checkOptions(options);
 
@@ -187,11 +189,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     log(`training a ${options.vocab}-token byte-level BPE tokenizer`);
     tokenizerFile = tokenizerJson(trainByteLevelBpe(texts, options.vocab, [EOS]));
   }
-  const tokenizer = fromTokenizerJson(
-    tokenizerFile,
-    tokenizerConfigJson(EOS, config.contextLength),
-    "tokenizer.json",
-  );
+  const tokenizerConfig = tokenizerConfigJson(EOS, config.contextLength);
+  const tokenizer = fromTokenizerJson(tokenizerFile, tokenizerConfig, "tokenizer.json");
   config.vocabSize = tokenizer.vocabSize;
   const data = buildDataset(texts, tokenizer, options.context);
   const totalBytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
@@ -210,7 +209,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     await writeFileAtomic(join(run.out, "tokenizer.json"), JSON.stringify(tokenizerFile) + "\n");
     await writeFileAtomic(
       join(run.out, "tokenizer_config.json"),
-      JSON.stringify(tokenizerConfigJson(EOS, config.contextLength), null, 2) + "\n",
+      JSON.stringify(tokenizerConfig, null, 2) + "\n",
     );
   }
 
@@ -243,11 +242,10 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       state = {
         step: 0,
         rng: rng.state(),
-        options: { ...options },
+        options: options as unknown as Record<string, unknown>,
         corpusSha256,
         history: [],
         elapsedMs: 0,
-        tokensSeen: 0,
       };
     }
     log(
@@ -261,10 +259,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const tokens = new Int32Array(B * T);
     const targets = new Int32Array(B * T);
     const tensors = paramLayout(config).tensors;
-    const warmup = options.warmup ?? Math.min(100, Math.floor(options.steps / 10));
-    const minLr = options.minLr ?? options.lr / 10;
+    const adamw = { ...ADAMW_DEFAULTS, weightDecay: options.weightDecay };
     const evalSet = validationWindows(data.val, T, options.evalWindows);
-    let valLoss = [...state.history].reverse().find((h) => h[2] !== null)?.[2] ?? undefined;
+    let valLoss: number | undefined; // the latest one measured
+    for (let i = state.history.length - 1; i >= 0 && valLoss === undefined; i--)
+      valLoss = state.history[i][2] ?? undefined;
     let sinceMs = state.elapsedMs; // tokens/s over the last stretch of training time (evaluation excluded)
     let sinceTokens = 0;
     let tokensPerSecond = 0;
@@ -277,30 +276,29 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
       const started = performance.now();
       const step = state.step + 1;
-      const lr = learningRate(step, options.lr, minLr, warmup, options.steps);
+      const lr = learningRate(step, options.lr, options.minLr, options.warmup, options.steps);
       sampleBatch(tokens, targets, data.train, B, T, rng);
       const loss = model.lossAndGrad(tokens, targets);
       clipGradNorm(model.grads, options.clip);
       for (let i = 0; i < tensors.length; i++) {
         const t = tensors[i];
         const end = i + 1 < tensors.length ? tensors[i + 1].offset : count;
-        const s = { ...ADAMW_DEFAULTS, weightDecay: options.weightDecay };
-        adamwUpdate(model.params, model.grads, m, v, t.offset, end, lr, step, t.decay, s);
+        adamwUpdate(model.params, model.grads, m, v, t.offset, end, lr, step, t.decay, adamw);
       }
       state.step = step;
-      state.tokensSeen += B * T;
       state.elapsedMs += performance.now() - started;
       sinceTokens += B * T;
 
       const evalNow = step % options.evalEvery === 0 || step === options.steps;
-      if (evalNow) valLoss = evaluate(model, data, evalSet).loss;
-      if (evalNow || step === 1) state.history.push([step, loss, evalNow ? (valLoss ?? null) : null]);
+      const measured = evalNow ? evaluate(model, data, evalSet, tokens, targets).loss : null;
+      if (measured !== null) valLoss = measured;
+      if (evalNow || step === 1) state.history.push([step, loss, measured]);
       if (state.elapsedMs - sinceMs > 2000) {
         tokensPerSecond = (sinceTokens / (state.elapsedMs - sinceMs)) * 1000;
         sinceMs = state.elapsedMs;
         sinceTokens = 0;
       }
-      const rate = state.tokensSeen / state.elapsedMs;
+      const rate = (step * B * T) / state.elapsedMs;
       run.onProgress?.({
         step,
         steps: options.steps,
@@ -318,11 +316,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     await save();
 
     // the whole validation set, then the Hugging Face directory and its card
-    const val = evaluate(model, data, validationWindows(data.val, T), tokenizer);
-    const bitsPerByte = val.loss === undefined ? undefined : (val.loss * val.tokens) / Math.LN2 / val.bytes;
-    const rate = (state.tokensSeen / state.elapsedMs) * 1000;
+    const val = evaluate(model, data, validationWindows(data.val, T), tokens, targets, tokenizer);
+    const bitsPerByte = (val.loss * val.tokens) / Math.LN2 / val.bytes;
+    const rate = ((state.step * B * T) / state.elapsedMs) * 1000;
     log(
-      `validation: ${val.loss.toFixed(4)} nats/token, ${bitsPerByte?.toFixed(4)} bits/byte over ${val.tokens} tokens`,
+      `validation: ${val.loss.toFixed(4)} nats/token, ${bitsPerByte.toFixed(4)} bits/byte over ${val.tokens} tokens`,
     );
     const eos = tokenizer.eosTokenIds[0];
     await exportHfModel(run.out, model.params as Float32Array, config, options.dtype, eos, {
@@ -340,12 +338,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         valTokens: data.val.length,
         parameters: count,
         steps: state.step,
-        tokensSeen: state.tokensSeen,
         elapsedMs: state.elapsedMs,
         tokensPerSecond: rate,
         threads,
         valLoss: val.loss,
-        valBitsPerByte: bitsPerByte ?? NaN,
+        valBitsPerByte: bitsPerByte,
         history: state.history,
       }),
     );
@@ -362,16 +359,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   }
 }
 
-/** Mean validation loss (nats per token) over the windows at `starts`; with a tokenizer, also the bytes those tokens spell. */
+/**
+ * Mean validation loss (nats per token) over the windows at `starts`; with a tokenizer, also the
+ * bytes those tokens spell. tokens and targets (B * T) are scratch: the training batch's buffers.
+ */
 function evaluate(
   model: TrainModel,
   data: Dataset,
   starts: readonly number[],
+  tokens: Int32Array,
+  targets: Int32Array,
   tokenizer?: Tokenizer,
 ): { loss: number; tokens: number; bytes: number } {
   const { B, T } = model;
-  const tokens = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
   let nats = 0;
   let count = 0;
   let bytes = 0;
@@ -389,6 +389,20 @@ function evaluate(
     count += b * T;
   }
   return { loss: nats / count, tokens: count, bytes };
+}
+
+/** TrainOptions with the schedule's defaults filled in, as a checkpoint stores them. */
+export type ScheduledTrainOptions = TrainOptions & { minLr: number; warmup: number };
+
+/**
+ * Fills in (in place) warm-up and final learning rate, whose defaults follow the planned steps, so
+ * that they are saved with the run: a resume with another --steps keeps the original warm-up. A
+ * checkpoint written before they were saved gets them from its own steps, as its run did.
+ */
+function withSchedule(o: TrainOptions): ScheduledTrainOptions {
+  o.warmup ??= Math.min(100, Math.floor(o.steps / 10));
+  o.minLr ??= o.lr / 10;
+  return o as ScheduledTrainOptions;
 }
 
 /** Range checks, then the model's shape (vocabSize is filled in once the tokenizer exists). */
