@@ -1,6 +1,6 @@
 // One thread's Q8_0 / Q4_0 product on 8-bit activations (the default path) for one token (decode)
 // or several (a prompt), timed on random rows: a microbenchmark of kernels.wat for comparing two
-// builds of it.
+// builds of it. NEXTOKEN_KERNELS=wasm-simd128 times the SIMD128 build instead of the relaxed SIMD one.
 //   node scripts/bench-kernels.mjs q4_0 2048 768 1      # rows, columns, MB of weights
 //   node scripts/bench-kernels.mjs q4_0 768 768 1 64    # ... and tokens (default 1)
 //   taskset -c 1 node scripts/bench-kernels.mjs q8_0 5632 2048 1100   # streaming 1.1 GB
@@ -34,7 +34,10 @@ const weights = 65536;
 const activations = weights + copies * matrixBytes;
 const bytes = activations + n * (cols * 4 + blocks * 84 + rows * 4) + blocks * 68 + 4096;
 const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536), maximum: 65536, shared: true });
-const e = instantiateKernels(kernelModule(), memory);
+const { module, build } = kernelModule(
+  process.env.NEXTOKEN_KERNELS === "wasm-simd128" ? "simd128" : undefined,
+);
+const e = instantiateKernels(module, memory);
 const u8 = new Uint8Array(memory.buffer);
 for (let at = 0; at < copies * matrixBytes; at += 1 << 26) {
   randomFillSync(u8, weights + at, Math.min(1 << 26, copies * matrixBytes - at));
@@ -67,7 +70,7 @@ for (let run = 0; run < 7; run++) {
 }
 const total = copies * matrixBytes;
 console.log(
-  `${type} ${rows}x${cols} x ${n} token${n > 1 ? "s" : ""}, ${copies} cop${copies > 1 ? "ies" : "y"} (${(total / 2 ** 20).toFixed(1)} MB): ` +
+  `${build}: ${type} ${rows}x${cols} x ${n} token${n > 1 ? "s" : ""}, ${copies} cop${copies > 1 ? "ies" : "y"} (${(total / 2 ** 20).toFixed(1)} MB): ` +
     `${(best * 1000).toFixed(1)} µs a pass, ${(total / best / 1e6).toFixed(1)} GB/s, ` +
     `${((n * copies * rows * blocks) / best / 1e3).toFixed(0)} M block products/s (best of 7)`,
 );

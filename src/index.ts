@@ -2,7 +2,13 @@
  * nextoken's public API: load a model, tokenize, run sessions with a KV cache, and generate with
  * every decoding strategy, seeing each step. Names here are a contract (DESIGN.md §3).
  */
-export { loadModel, type Model, type ModelInfo, type LoadModelOptions } from "./load-model.js";
+export {
+  loadModel,
+  type KernelChoice,
+  type Model,
+  type ModelInfo,
+  type LoadModelOptions,
+} from "./load-model.js";
 export type { KvCacheType } from "./models/kv-cache.js";
 export { DEFAULT_MODEL_DIR, loadDefaultModel } from "./default-model.js";
 export {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { randomGguf } from "./bench/random-model.js";
 import { loadModel, type LoadModelOptions } from "./load-model.js";
+import { kernelModule } from "./tensor/wasm/module.js";
 import { maxAbsDiff, readF32, sharedPath } from "./testing/shared.js";
 
 // The golden logits on every kernel path: plain TypeScript, WebAssembly SIMD on one thread and on
@@ -36,7 +37,7 @@ async function logitsOf(file: string, key: string, options: LoadModelOptions) {
     tokenizer: file.endsWith(".gguf") || file.startsWith("gpt2") ? undefined : TOKENIZER,
   });
   // the path asked for, not a silent fallback to the TypeScript kernels
-  assert.equal(model.kernels.name, options.kernels === "js" ? "js" : "wasm-simd128");
+  assert.equal(model.kernels.name, expectedKernels(options));
   try {
     return Object.values(index.models[key].sequences).map((seq) => ({
       logits: model.newSession().forward(seq.ids, { allLogits: true }),
@@ -59,6 +60,17 @@ for (const { file, key } of CASES) {
   }
 }
 
+/** The kernels' name loadModel gives for these options: a default "wasm" is the best build. */
+function expectedKernels(options: LoadModelOptions): string {
+  const kernels = options.kernels ?? "wasm";
+  return kernels === "wasm" ? `wasm-${kernelModule()?.build}` : kernels;
+}
+
+test("the default kernels are the relaxed SIMD build, which runs (and passes its self-test) on Node >= 20", () => {
+  assert.equal(kernelModule()?.build, "relaxed-simd");
+  assert.equal(kernelModule("simd128")?.build, "simd128");
+});
+
 /** log-softmax of each row of `vocab` logits. */
 function logProbs(logits: Float32Array, vocab: number): Float64Array {
   const out = new Float64Array(logits.length);
@@ -75,13 +87,17 @@ function logProbs(logits: Float32Array, vocab: number): Float64Array {
 for (const file of ["llama-q8_0.gguf", "llama-q4_0.gguf"]) {
   test(`${file} with quantized activations stays within llama.cpp's 0.04 log-prob of the golden`, async () => {
     const key = file.replace(".gguf", "");
-    for (const threads of [1, 2]) {
-      for (const { logits, expected, vocab } of await logitsOf(file, key, {
-        threads,
-        quantizeActivations: true,
-      })) {
-        const diff = maxAbsDiff(logProbs(logits, vocab), logProbs(expected, vocab));
-        assert.ok(diff > 0 && diff <= 0.04, `threads ${threads}: max |log-prob diff| ${diff}`);
+    const first: Float32Array[] = [];
+    for (const kernels of ["wasm-relaxed-simd", "wasm-simd128"] as const) {
+      for (const threads of [1, 2]) {
+        const runs = await logitsOf(file, key, { kernels, threads, quantizeActivations: true });
+        for (const [i, { logits, expected, vocab }] of runs.entries()) {
+          const diff = maxAbsDiff(logProbs(logits, vocab), logProbs(expected, vocab));
+          assert.ok(diff > 0 && diff <= 0.04, `${kernels}, threads ${threads}: max |log-prob diff| ${diff}`);
+          // both builds and any thread count give the same bits
+          if (first[i]) assert.deepEqual(logits, first[i], `${kernels}, threads ${threads}`);
+          else first[i] = logits;
+        }
       }
     }
   });

@@ -5,6 +5,7 @@ import { argmax } from "./generation/distribution.js";
 import { generate } from "./generation/generate.js";
 import { loadModel, type LoadModelOptions, type Model } from "./load-model.js";
 import type { ModelSession } from "./models/session.js";
+import { kernelModule } from "./tensor/wasm/module.js";
 import { maxAbsDiff, sharedPath } from "./testing/shared.js";
 
 // kvCacheType "f16" against the default f32 cache, on every kernel path (2 threads split even tiny
@@ -65,7 +66,11 @@ for (const { name, path, tokenizer, bound } of CASES) {
       ]);
       try {
         assert.equal(m16.kvCacheType, "f16");
-        assert.equal(m16.kernels.name, options.kernels === "js" ? "js" : "wasm-simd128", pathName);
+        assert.equal(
+          m16.kernels.name,
+          options.kernels === "js" ? "js" : `wasm-${kernelModule()?.build}`,
+          pathName,
+        );
         const [s32, s16] = [m32.newSession(), m16.newSession()];
         const [a, b] = [s32.forward(ids, { allLogits: true }), s16.forward(ids, { allLogits: true })];
         const diff = maxAbsDiff(a, b);

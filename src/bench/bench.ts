@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../formats/atomic-write.js";
 import { argmax } from "../generation/distribution.js";
-import { loadModel } from "../load-model.js";
+import { loadModel, type KernelChoice } from "../load-model.js";
 import type { KvCacheType } from "../models/kv-cache.js";
 import { randomGguf, SHAPES, type BenchType } from "./random-model.js";
 
@@ -16,7 +16,7 @@ import { randomGguf, SHAPES, type BenchType } from "./random-model.js";
 
 export interface BenchOptions {
   threads: number;
-  kernels?: "js" | "wasm";
+  kernels?: KernelChoice;
   quantizeActivations: boolean;
   /** Undefined: NEXTOKEN_KV_CACHE_TYPE, or f32. */
   kvCacheType?: KvCacheType;

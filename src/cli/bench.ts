@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { isKernelChoice } from "../load-model.js";
 import {
   benchModelPath,
   measure,
@@ -33,7 +34,7 @@ export const BENCH_HELP = `nextoken bench [flags]: speed of random-weight models
   --types LIST         ${BENCH_TYPES.join(", ")} (default f32,q8_0,q4_0)
   -m, --model PATH     measure this checkpoint instead
   --threads LIST       thread counts to run, e.g. 1,2 (default 1)
-  --kernels wasm|js    kernel path (default wasm)
+  --kernels K          wasm (default: the fastest build that runs), wasm-relaxed-simd, wasm-simd128 or js
   --exact              exact Q8_0/Q4_0/K-quant products (default: 8-bit activations, as llama.cpp)
   --kv-cache-type T    f32 (default) or f16 KV cache (the table's kernels column says "f16 KV")
   --prompt N           prompt tokens (default 128)    --tokens N   decoded tokens (default 64)
@@ -52,8 +53,8 @@ export async function runBench(values: FlagValues, cliPath: string, out: Output)
     return v;
   };
   const kernels = values.kernels;
-  if (kernels !== undefined && kernels !== "js" && kernels !== "wasm")
-    throw new InvalidOptionError("--kernels", kernels, '"wasm" or "js"');
+  if (kernels !== undefined && (typeof kernels !== "string" || !isKernelChoice(kernels)))
+    throw new InvalidOptionError("--kernels", kernels, '"wasm", "wasm-relaxed-simd", "wasm-simd128" or "js"');
   const threadList = String(values.threads ?? "1")
     .split(",")
     .map(Number);

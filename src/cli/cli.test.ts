@@ -63,7 +63,7 @@ test("--kv-cache-type f16 generates run.c's text too, bench reports it, and a ba
   assert.equal(f16.stdout, text);
   const bench = run(["bench", "-m", model, "--kv-cache-type", "f16", "--prompt", "8", "--tokens", "4"]);
   assert.equal(bench.code, 0, bench.stderr);
-  assert.match(bench.stdout, /\| wasm-simd128 f16 KV \| 1 \|/);
+  assert.match(bench.stdout, /\| wasm-relaxed-simd f16 KV \| 1 \|/);
   const json = run([
     "bench",
     "-m",

@@ -26,7 +26,7 @@ export interface BufferAllocator {
  * faster backend (WebAssembly SIMD, threads) replaces this object without touching model code.
  */
 export interface Kernels extends BufferAllocator {
-  /** "js" or "wasm-simd128", for reports. */
+  /** "js", "wasm-relaxed-simd" or "wasm-simd128", for reports. */
   readonly name: string;
   /** Threads sharing the products. */
   readonly threads: number;

@@ -12,6 +12,11 @@ export const WASM_PAGE_BYTES = 65536;
 /** wasm32 addresses reach 4 GiB: 65,536 pages of 64 KiB is the most one memory can hold. */
 export const WASM_MAX_PAGES = 65536;
 const ALIGN = 64;
+/**
+ * Bytes of memory kept beyond the last block: the q4_0 kernels read up to 72 bytes past a row's
+ * end (kernels.wat, "q4_0 on 8-bit activations"), which must not run off the memory.
+ */
+const OVERREAD = 128;
 
 /** The model does not fit in WebAssembly's 4 GiB address space. */
 export class WasmMemoryLimitError extends LlmError {
@@ -62,7 +67,7 @@ export class WasmArena {
     }
     if (ptr < 0) {
       ptr = this.top;
-      this.ensure(ptr + size, bytes);
+      this.ensure(ptr + size + OVERREAD, bytes);
       this.top = ptr + size;
     }
     this.sizes.set(ptr, size);

@@ -1914,17 +1914,30 @@
 
   ;; ---------------------------------------------------------------- q4_0 on 8-bit activations
 
-  ;; The default q4_0 path (matmul_q's $two = 0) unpacks nibbles within i16 lanes: (v & 15),
-  ;; (v >> 8) & 15, (v >> 4) & 15 and v >> 12 are weights (0, 2, .., 14), (1, 3, .., 15),
-  ;; (16, 18, .., 30) and (17, 19, .., 31) of a block, 7 instructions with no sign extension (the
-  ;; exact path needs 11), so order_q4 stores the activation blocks in that order. One token's row
-  ;; takes the nibbles' offset of 8 off each lane of the block's integer dot as that lane's share,
-  ;; 8 · Σq over its pairs (precomputed per block), rows of up to 16 blocks two at a time
-  ;; ($row2r_q4f); a prefill unpacks each row once, less 8, into scratch ($unpack_q4) and meets
-  ;; it with two tokens at a time ($row2_q4u): the same integers in every lane, so the same bits. Measured and dropped, as V8 hoists a long loop body's loads and
-  ;; spills: 4 blocks' integer dots per float multiply (no faster), 4 tokens per pass (slower);
-  ;; the stores to scratch described at $row_q are what made 4 blocks a pass pay.
+  ;; The default q4_0 path (matmul_q's $two = 0), as llama.cpp's ggml_vec_dot_q4_0_q8_0: per block b
+  ;; an exact integer Y_b = Σ (nibble - 8) · x_q, computed as X_b - C_b with X_b = Σ nibble · x_q
+  ;; and C_b = 8 · Σ x_q (order_q4). Blocks go 4 at a time (a "quad"): the 4 blocks' X, each an
+  ;; i32x4 of partial sums, are added across lanes into one i32x4 [X_4g .. X_4g+3], less the 4 C,
+  ;; converted to f32 and multiplied by the 4 scales D_b = d_w · d_x, so lane j of the accumulator
+  ;; sums blocks 4g + j; then lanes (l0 + l1) + (l2 + l3). A row's last quad may be partial: the
+  ;; lanes past the row's end get D = +0 (both factors masked to +0) and add a zero, which leaves an accumulator lane as it was (one is never -0); their loads run
+  ;; at most 72 bytes past the row (the arena keeps that much memory beyond its last block) and
+  ;; stay inside the activation buffer. Integer sums are exact, so however X is computed (the two
+  ;; builds below, one token or a prefill, any thread count) the results are the same bits.
+  ;;
+  ;; Two builds of this section (scripts/build-wasm.mjs keeps one side of each ;;#if):
+  ;;   relaxed: activations as i8 in their order (the first 32 bytes of each 64-byte block) and the
+  ;;     nibbles as the 7-bit operand of i16x8.relaxed_dot_i8x16_i7x16_s (x86 pmaddubsw): (v & 15)
+  ;;     are values 0..15 and (v >> 4) & 15 values 16..31; an i32x4.dot with ones adds lane pairs.
+  ;;     1.4x the simd128 build's speed on one core, the same bits.
+  ;;   simd128: nibbles within i16 lanes, (v & 15), (v >> 8) & 15, (v >> 4) & 15 and v >> 12 are
+  ;;     values (0, 2, .., 14), (1, 3, .., 15), (16, .., 30) and (17, .., 31), so order_q4 stores
+  ;;     the activations as i16 in that order (64 bytes) and i32x4.dot_i16x8_s multiplies.
+  ;; After each of a quad's first 3 blocks its sum is stored to $f (this thread's scratch): without
+  ;; these stores TurboFan hoists all of the quad's loads above their arithmetic and spills
+  ;; (measured: the stores make the quad loop 1.35x faster, fusing quads without them slower still).
 
+  ;; quantize_x's blocks (i16, in order) -> this build's layout in place, and C_b (i32) at $xc.
   (func (export "order_q4") (param $xq i32) (param $xc i32) (param $blocks i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $end i32)
     (local.set $end (i32.add (local.get $xq) (i32.shl (local.get $blocks) (i32.const 6))))
@@ -1935,37 +1948,107 @@
         (local.set $b (v128.load offset=16 (local.get $xq)))
         (local.set $c (v128.load offset=32 (local.get $xq)))
         (local.set $d (v128.load offset=48 (local.get $xq)))
-        (local.set $e (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
-        (local.set $b (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
-        (local.set $a (local.get $e))
-        (local.set $e (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
-        (local.set $d (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
-        (local.set $c (local.get $e))
-        (v128.store (local.get $xq) (local.get $a))
-        (v128.store offset=16 (local.get $xq) (local.get $b))
-        (v128.store offset=32 (local.get $xq) (local.get $c))
-        (v128.store offset=48 (local.get $xq) (local.get $d))
-        ;; lane j of a block's dot product sums pairs (2j, 2j+1) of each of the 4 vectors
-        (v128.store (local.get $xc)
-          (i32x4.shl
-            (i32x4.add
-              (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $a)) (i32x4.extadd_pairwise_i16x8_s (local.get $b)))
-              (i32x4.add (i32x4.extadd_pairwise_i16x8_s (local.get $c)) (i32x4.extadd_pairwise_i16x8_s (local.get $d))))
+        ;; 4 values a lane fit i16 (|x_q| <= 127)
+        (local.set $e (i32x4.extadd_pairwise_i16x8_s
+          (i16x8.add (i16x8.add (local.get $a) (local.get $b)) (i16x8.add (local.get $c) (local.get $d)))))
+        (i32.store (local.get $xc)
+          (i32.shl
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $e)) (i32x4.extract_lane 1 (local.get $e)))
+              (i32.add (i32x4.extract_lane 2 (local.get $e)) (i32x4.extract_lane 3 (local.get $e))))
             (i32.const 3)))
+;;#if relaxed
+        (v128.store (local.get $xq) (i8x16.narrow_i16x8_s (local.get $a) (local.get $b)))
+        (v128.store offset=16 (local.get $xq) (i8x16.narrow_i16x8_s (local.get $c) (local.get $d)))
+;;#else
+        (v128.store (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
+        (v128.store offset=16 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
+        (v128.store offset=32 (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
+        (v128.store offset=48 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
+;;#end
         (local.set $xq (i32.add (local.get $xq) (i32.const 64)))
-        (local.set $xc (i32.add (local.get $xc) (i32.const 16)))
+        (local.set $xc (i32.add (local.get $xc) (i32.const 4)))
         (br $each))))
 
-  ;; One token's dot product with one q4_0 row of $nb blocks at $p, on 8-bit activations: 4
-  ;; blocks a pass with their scales widened at once and a store to $f after each block, as
-  ;; $row_q's q8_0 loop (same bits as one block at a time), then the blocks left.
+  ;; One token's dot product with one q4_0 row of $nb blocks at $p, on activations from order_q4
+  ;; ($q, scales $s, sums $c): a quad a pass, as described above. Returns the accumulator.
   (func $row_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result v128)
-    (local $acc v128) (local $end i32) (local $end4 i32) (local $v v128) (local $m v128) (local $d v128)
+    (local $acc v128) (local $d v128) (local $v v128) (local $m v128) (local $one v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $mask v128) (local $left i32)
+;;#if relaxed
+    (local.set $m (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $one (v128.const i16x8 1 1 1 1 1 1 1 1))
+;;#else
     (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
-    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
-    (local.set $end4 (i32.add (local.get $p) (i32.mul (i32.and (local.get $nb) (i32.const -4)) (i32.const 18))))
-    (if (i32.lt_u (local.get $p) (local.get $end4)) (then
+;;#end
+    (local.set $left (local.get $nb))
     (loop $quads
+;;#if relaxed
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+      (v128.store (local.get $f) (local.get $s0))
+      (local.set $v (v128.load offset=20 (local.get $p)))
+      (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+      (v128.store (local.get $f) (local.get $s1))
+      (local.set $v (v128.load offset=38 (local.get $p)))
+      (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+      (v128.store (local.get $f) (local.get $s2))
+      (local.set $v (v128.load offset=56 (local.get $p)))
+      (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+;;#else
+      (local.set $v (v128.load offset=2 (local.get $p)))
+      (local.set $s0 (i32x4.add
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))
+      (v128.store (local.get $f) (local.get $s0))
+      (local.set $v (v128.load offset=20 (local.get $p)))
+      (local.set $s1 (i32x4.add
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=64 (local.get $q)))
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))
+      (v128.store (local.get $f) (local.get $s1))
+      (local.set $v (v128.load offset=38 (local.get $p)))
+      (local.set $s2 (i32x4.add
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=128 (local.get $q)))
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q))))))
+      (v128.store (local.get $f) (local.get $s2))
+      (local.set $v (v128.load offset=56 (local.get $p)))
+      (local.set $s3 (i32x4.add
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=192 (local.get $q)))
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=208 (local.get $q))))
+        (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q))))))
+;;#end
+      (local.set $s0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+      (local.set $s2 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+      ;; the 4 scales d_w · d_x; past the row both factors are masked to +0 (never a subnormal,
+      ;; which would cost a microcode assist per multiply)
+      (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
       (local.set $d
         (f32x4.mul
           (f32x4.mul
@@ -1976,357 +2059,49 @@
                     (v128.load16_lane offset=36 2 (local.get $p)
                       (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
                 (i32.const 13))
-              (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+              (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
             (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-          (v128.load (local.get $s))))
-      (local.set $v (v128.load offset=2 (local.get $p)))
+          (v128.and (v128.load (local.get $s)) (local.get $mask))))
       (local.set $acc
         (f32x4.add (local.get $acc)
-          (f32x4.mul
+          (f32x4.mul (local.get $d)
             (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q)))))
-                (v128.load offset=0 (local.get $c))))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=20 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=64 (local.get $q)))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q)))))
-                (v128.load offset=16 (local.get $c))))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=38 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=128 (local.get $q)))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q)))))
-                (v128.load offset=32 (local.get $c))))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=56 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=192 (local.get $q)))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=208 (local.get $q))))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q)))))
-                (v128.load offset=48 (local.get $c))))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d) (local.get $d)))))
+              (i32x4.sub (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                (v128.load (local.get $c)))))))
       (local.set $p (i32.add (local.get $p) (i32.const 72)))
       (local.set $q (i32.add (local.get $q) (i32.const 256)))
       (local.set $s (i32.add (local.get $s) (i32.const 16)))
-      (local.set $c (i32.add (local.get $c) (i32.const 64)))
-      (br_if $quads (i32.lt_u (local.get $p) (local.get $end4))))))
-    (if (i32.lt_u (local.get $p) (local.get $end)) (then
-    (loop $blocks
-      (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q)))))
-                (v128.load offset=0 (local.get $c))))
-            (f32x4.splat (f32.mul
-              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s offset=0 (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
-              (f32.load offset=0 (local.get $s)))))))
-      (local.set $p (i32.add (local.get $p) (i32.const 18)))
-      (local.set $q (i32.add (local.get $q) (i32.const 64)))
-      (local.set $s (i32.add (local.get $s) (i32.const 4)))
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))))
+      (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+      (br_if $quads (i32.gt_s (local.get $left) (i32.const 0))))
     (local.get $acc))
-  ;; Two rows ($p, $p2) of $row_q4f at once, each activation block loaded once for both: the
-  ;; float operations of $row_q4f per row, so the same bits (1.1x on rows of 9 or 16 blocks, as
-  ;; stories15M's and stories42M's; matmul_q uses it on rows of up to 16 blocks).
-  (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result v128 v128)
-    (local $acc v128) (local $acc2 v128) (local $end i32) (local $end4 i32) (local $v v128) (local $m v128) (local $d v128) (local $d2 v128) (local $sv v128)
-    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $cc v128)
-    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
-    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
-    (local.set $end4 (i32.add (local.get $p) (i32.mul (i32.and (local.get $nb) (i32.const -4)) (i32.const 18))))
-    (if (i32.lt_u (local.get $p) (local.get $end4)) (then
-    (loop $quads
-      (local.set $sv (v128.load (local.get $s)))
-      (local.set $d (f32x4.mul
-          (f32x4.mul
-            (v128.and
-              (i32x4.shl
-                (i32x4.extend_low_i16x8_s
-                  (v128.load16_lane offset=54 3 (local.get $p)
-                    (v128.load16_lane offset=36 2 (local.get $p)
-                      (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
-                (i32.const 13))
-              (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
-            (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-          (local.get $sv)))
-      (local.set $d2 (f32x4.mul
-          (f32x4.mul
-            (v128.and
-              (i32x4.shl
-                (i32x4.extend_low_i16x8_s
-                  (v128.load16_lane offset=54 3 (local.get $p2)
-                    (v128.load16_lane offset=36 2 (local.get $p2)
-                      (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
-                (i32.const 13))
-              (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
-            (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-          (local.get $sv)))
-      (local.set $x0 (v128.load offset=0 (local.get $q)))
-      (local.set $x1 (v128.load offset=16 (local.get $q)))
-      (local.set $x2 (v128.load offset=32 (local.get $q)))
-      (local.set $x3 (v128.load offset=48 (local.get $q)))
-      (local.set $cc (v128.load offset=0 (local.get $c)))
-      (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=2 (local.get $p2)))
-      (local.set $acc2
-        (f32x4.add (local.get $acc2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d2) (local.get $d2)))))
-      (v128.store (local.get $f) (local.get $acc2))
-      (local.set $x0 (v128.load offset=64 (local.get $q)))
-      (local.set $x1 (v128.load offset=80 (local.get $q)))
-      (local.set $x2 (v128.load offset=96 (local.get $q)))
-      (local.set $x3 (v128.load offset=112 (local.get $q)))
-      (local.set $cc (v128.load offset=16 (local.get $c)))
-      (local.set $v (v128.load offset=20 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=20 (local.get $p2)))
-      (local.set $acc2
-        (f32x4.add (local.get $acc2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d2) (local.get $d2)))))
-      (v128.store (local.get $f) (local.get $acc2))
-      (local.set $x0 (v128.load offset=128 (local.get $q)))
-      (local.set $x1 (v128.load offset=144 (local.get $q)))
-      (local.set $x2 (v128.load offset=160 (local.get $q)))
-      (local.set $x3 (v128.load offset=176 (local.get $q)))
-      (local.set $cc (v128.load offset=32 (local.get $c)))
-      (local.set $v (v128.load offset=38 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=38 (local.get $p2)))
-      (local.set $acc2
-        (f32x4.add (local.get $acc2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d2) (local.get $d2)))))
-      (v128.store (local.get $f) (local.get $acc2))
-      (local.set $x0 (v128.load offset=192 (local.get $q)))
-      (local.set $x1 (v128.load offset=208 (local.get $q)))
-      (local.set $x2 (v128.load offset=224 (local.get $q)))
-      (local.set $x3 (v128.load offset=240 (local.get $q)))
-      (local.set $cc (v128.load offset=48 (local.get $c)))
-      (local.set $v (v128.load offset=56 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d) (local.get $d)))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=56 (local.get $p2)))
-      (local.set $acc2
-        (f32x4.add (local.get $acc2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d2) (local.get $d2)))))
-      (v128.store (local.get $f) (local.get $acc2))
-      (local.set $p (i32.add (local.get $p) (i32.const 72)))
-      (local.set $p2 (i32.add (local.get $p2) (i32.const 72)))
-      (local.set $q (i32.add (local.get $q) (i32.const 256)))
-      (local.set $s (i32.add (local.get $s) (i32.const 16)))
-      (local.set $c (i32.add (local.get $c) (i32.const 64)))
-      (br_if $quads (i32.lt_u (local.get $p) (local.get $end4))))))
-    (if (i32.lt_u (local.get $p) (local.get $end)) (then
-    (loop $blocks
-      (local.set $x0 (v128.load offset=0 (local.get $q)))
-      (local.set $x1 (v128.load offset=16 (local.get $q)))
-      (local.set $x2 (v128.load offset=32 (local.get $q)))
-      (local.set $x3 (v128.load offset=48 (local.get $q)))
-      (local.set $cc (v128.load offset=0 (local.get $c)))
-      (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (f32x4.splat (f32.mul
-              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
-              (f32.load (local.get $s)))))))
-      (v128.store (local.get $f) (local.get $acc))
-      (local.set $v (v128.load offset=2 (local.get $p2)))
-      (local.set $acc2
-        (f32x4.add (local.get $acc2)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.sub
-                (i32x4.add
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
-                  (i32x4.add
-                    (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
-                    (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3))))
-                (local.get $cc)))
-            (f32x4.splat (f32.mul
-              (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p2)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112))
-              (f32.load (local.get $s)))))))
-      (v128.store (local.get $f) (local.get $acc2))
-      (local.set $p (i32.add (local.get $p) (i32.const 18)))
-      (local.set $p2 (i32.add (local.get $p2) (i32.const 18)))
-      (local.set $q (i32.add (local.get $q) (i32.const 64)))
-      (local.set $s (i32.add (local.get $s) (i32.const 4)))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))))
-    (local.get $acc) (local.get $acc2))
 
-  ;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 32 i16 weights
-  ;; less 8, in the activations' order (64 bytes), then the nb f32 scales.
+;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 64 bytes, the
+  ;; unsigned nibbles as $row_q4f's build reads them (relaxed: 16 bytes of values 0..15, 16 of
+  ;; 16..31; simd128: 4 i16x8 in order_q4's order), then the f32 weight scales from $u + 64 · $nb4
+  ;; ($nb4: $nb rounded up to a quad; the quad's missing blocks are left as they are, masked).
   (func $unpack_q4 (param $p i32) (param $nb i32) (param $u i32)
-    (local $v v128) (local $m v128) (local $eight v128) (local $us i32) (local $end i32)
+    (local $v v128) (local $m v128) (local $us i32) (local $end i32)
+;;#if relaxed
+    (local.set $m (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+;;#else
     (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
-    (local.set $eight (v128.const i16x8 8 8 8 8 8 8 8 8))
-    (local.set $us (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 6))))
+;;#end
+    (local.set $us (i32.add (local.get $u) (i32.shl (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 6))))
     (local.set $end (i32.add (local.get $p) (i32.mul (local.get $nb) (i32.const 18))))
     (loop $blocks
       (local.set $v (v128.load offset=2 (local.get $p)))
-      (v128.store offset=0 (local.get $u) (i16x8.sub (v128.and (local.get $v) (local.get $m)) (local.get $eight)))
-      (v128.store offset=16 (local.get $u) (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $eight)))
-      (v128.store offset=32 (local.get $u) (i16x8.sub (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $eight)))
-      (v128.store offset=48 (local.get $u) (i16x8.sub (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $eight)))
+;;#if relaxed
+      (v128.store offset=0 (local.get $u) (v128.and (local.get $v) (local.get $m)))
+      (v128.store offset=16 (local.get $u) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+;;#else
+      (v128.store offset=0 (local.get $u) (v128.and (local.get $v) (local.get $m)))
+      (v128.store offset=16 (local.get $u) (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)))
+      (v128.store offset=32 (local.get $u) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))
+      (v128.store offset=48 (local.get $u) (i16x8.shr_u (local.get $v) (i32.const 12)))
+;;#end
       (f32.store (local.get $us)
         (f32.mul (f32.reinterpret_i32 (i32.and (i32.shl (i32.load16_s (local.get $p)) (i32.const 13)) (i32.const 0x8fffffff))) (f32.const 0x1p112)))
       (local.set $p (i32.add (local.get $p) (i32.const 18)))
@@ -2334,188 +2109,158 @@
       (local.set $us (i32.add (local.get $us) (i32.const 4)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
 
-  ;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): the integers and
-  ;; float operations of $row_q4f, so a prefill gives the bits of one-token steps; 4 blocks a pass
-  ;; with stores to $f (32 bytes) between them, as $row_q4f. The second
-  ;; token's blocks are at $q + $qrow, its scales at $s + $srow.
-  (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $qrow i32) (param $srow i32)
-    (param $f i32) (result v128 v128)
+;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): $row_q4f's integers
+  ;; and float operations for each, so a prefill gives the bits of one-token steps. The second
+  ;; token's blocks, scales and sums are at $q + $qrow, $s + $srow and $c + $srow.
+  (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32)
+    (param $qrow i32) (param $srow i32) (param $f i32) (result v128 v128)
     (local $a0 v128) (local $a1 v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
-    (local $d0 v128) (local $d1 v128) (local $v v128)
-    (local $dw f32) (local $us i32) (local $end i32) (local $end4 i32) (local $q1 i32) (local $s1 i32)
+    (local $one v128) (local $d v128) (local $mask v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $us i32) (local $left i32) (local $q1 i32) (local $s1p i32) (local $c1 i32)
+    (local.set $one (v128.const i16x8 1 1 1 1 1 1 1 1))
     (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
-    (local.set $s1 (i32.add (local.get $s) (local.get $srow)))
-    (local.set $us (i32.add (local.get $u) (i32.shl (local.get $nb) (i32.const 6))))
-    (local.set $end (local.get $us))
-    (local.set $end4 (i32.add (local.get $u) (i32.shl (i32.and (local.get $nb) (i32.const -4)) (i32.const 6))))
-    (if (i32.lt_u (local.get $u) (local.get $end4)) (then
+    (local.set $s1p (i32.add (local.get $s) (local.get $srow)))
+    (local.set $c1 (i32.add (local.get $c) (local.get $srow)))
+    (local.set $us (i32.add (local.get $u) (i32.shl (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 6))))
+    (local.set $left (local.get $nb))
     (loop $quads
-      (local.set $v (v128.load (local.get $us)))
-      (local.set $d0 (f32x4.mul (local.get $v) (v128.load (local.get $s))))
-      (local.set $d1 (f32x4.mul (local.get $v) (v128.load (local.get $s1))))
+;;#if relaxed
+      (local.set $w0 (v128.load offset=0 (local.get $u)))
+      (local.set $w1 (v128.load offset=16 (local.get $u)))
+      (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
+      (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
+      (v128.store (local.get $f) (local.get $s0))
+      (v128.store offset=16 (local.get $f) (local.get $t0))
+      (local.set $w0 (v128.load offset=64 (local.get $u)))
+      (local.set $w1 (v128.load offset=80 (local.get $u)))
+      (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
+      (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
+      (v128.store (local.get $f) (local.get $s1))
+      (v128.store offset=16 (local.get $f) (local.get $t1))
+      (local.set $s0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+      (local.set $t0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+      (local.set $w0 (v128.load offset=128 (local.get $u)))
+      (local.set $w1 (v128.load offset=144 (local.get $u)))
+      (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
+      (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
+      (v128.store (local.get $f) (local.get $s2))
+      (v128.store offset=16 (local.get $f) (local.get $t2))
+      (local.set $w0 (v128.load offset=192 (local.get $u)))
+      (local.set $w1 (v128.load offset=208 (local.get $u)))
+      (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (local.get $w1)))))
+      (local.set $t3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q1)) (local.get $w0))
+        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q1)) (local.get $w1)))))
+;;#else
       (local.set $w0 (v128.load offset=0 (local.get $u)))
       (local.set $w1 (v128.load offset=16 (local.get $u)))
       (local.set $w2 (v128.load offset=32 (local.get $u)))
       (local.set $w3 (v128.load offset=48 (local.get $u)))
-      (local.set $a0
-        (f32x4.add (local.get $a0)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d0) (local.get $d0)))))
-      (local.set $a1
-        (f32x4.add (local.get $a1)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $d1) (local.get $d1)))))
-      (v128.store (local.get $f) (local.get $a0))
-      (v128.store offset=16 (local.get $f) (local.get $a1))
+      (local.set $s0 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
+      (local.set $t0 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
+      (v128.store (local.get $f) (local.get $s0))
+      (v128.store offset=16 (local.get $f) (local.get $t0))
       (local.set $w0 (v128.load offset=64 (local.get $u)))
       (local.set $w1 (v128.load offset=80 (local.get $u)))
       (local.set $w2 (v128.load offset=96 (local.get $u)))
       (local.set $w3 (v128.load offset=112 (local.get $u)))
-      (local.set $a0
-        (f32x4.add (local.get $a0)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q))))))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d0) (local.get $d0)))))
-      (local.set $a1
-        (f32x4.add (local.get $a1)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q1))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q1))))))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $d1) (local.get $d1)))))
-      (v128.store (local.get $f) (local.get $a0))
-      (v128.store offset=16 (local.get $f) (local.get $a1))
+      (local.set $s1 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q))))))
+      (local.set $t1 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q1))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q1))))))
+      (v128.store (local.get $f) (local.get $s1))
+      (v128.store offset=16 (local.get $f) (local.get $t1))
+      (local.set $s0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+      (local.set $t0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
       (local.set $w0 (v128.load offset=128 (local.get $u)))
       (local.set $w1 (v128.load offset=144 (local.get $u)))
       (local.set $w2 (v128.load offset=160 (local.get $u)))
       (local.set $w3 (v128.load offset=176 (local.get $u)))
-      (local.set $a0
-        (f32x4.add (local.get $a0)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q))))))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d0) (local.get $d0)))))
-      (local.set $a1
-        (f32x4.add (local.get $a1)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q1))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q1))))))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $d1) (local.get $d1)))))
-      (v128.store (local.get $f) (local.get $a0))
-      (v128.store offset=16 (local.get $f) (local.get $a1))
+      (local.set $s2 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q))))))
+      (local.set $t2 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q1))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q1))))))
+      (v128.store (local.get $f) (local.get $s2))
+      (v128.store offset=16 (local.get $f) (local.get $t2))
       (local.set $w0 (v128.load offset=192 (local.get $u)))
       (local.set $w1 (v128.load offset=208 (local.get $u)))
       (local.set $w2 (v128.load offset=224 (local.get $u)))
       (local.set $w3 (v128.load offset=240 (local.get $u)))
+      (local.set $s3 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q))))))
+      (local.set $t3 (i32x4.add
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q1))))
+        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q1))))))
+;;#end
+      (local.set $s2 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+      (local.set $t2 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
+      (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+      (local.set $w0 (v128.and (v128.load (local.get $us)) (local.get $mask)))
+      (local.set $d (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s)) (local.get $mask))))
       (local.set $a0
         (f32x4.add (local.get $a0)
-          (f32x4.mul
+          (f32x4.mul (local.get $d)
             (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q))))))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d0) (local.get $d0)))))
+              (i32x4.sub (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                (v128.load (local.get $c)))))))
+      (local.set $d (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s1p)) (local.get $mask))))
       (local.set $a1
         (f32x4.add (local.get $a1)
-          (f32x4.mul
+          (f32x4.mul (local.get $d)
             (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q1))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q1))))))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $d1) (local.get $d1)))))
+              (i32x4.sub (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.load (local.get $c1)))))))
       (local.set $u (i32.add (local.get $u) (i32.const 256)))
       (local.set $us (i32.add (local.get $us) (i32.const 16)))
       (local.set $q (i32.add (local.get $q) (i32.const 256)))
       (local.set $q1 (i32.add (local.get $q1) (i32.const 256)))
       (local.set $s (i32.add (local.get $s) (i32.const 16)))
-      (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
-      (br_if $quads (i32.lt_u (local.get $u) (local.get $end4))))))
-    (if (i32.lt_u (local.get $u) (local.get $end)) (then
-    (loop $blocks
-      (local.set $w0 (v128.load offset=0 (local.get $u)))
-      (local.set $w1 (v128.load offset=16 (local.get $u)))
-      (local.set $w2 (v128.load offset=32 (local.get $u)))
-      (local.set $w3 (v128.load offset=48 (local.get $u)))
-      (local.set $dw (f32.load (local.get $us)))
-      (local.set $a0
-        (f32x4.add (local.get $a0)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
-            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s)))))))
-      (local.set $a1
-        (f32x4.add (local.get $a1)
-          (f32x4.mul
-            (f32x4.convert_i32x4_s
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1)))
-                  (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
-            (f32x4.splat (f32.mul (local.get $dw) (f32.load (local.get $s1)))))))
-      (local.set $u (i32.add (local.get $u) (i32.const 64)))
-      (local.set $us (i32.add (local.get $us) (i32.const 4)))
-      (local.set $q (i32.add (local.get $q) (i32.const 64)))
-      (local.set $q1 (i32.add (local.get $q1) (i32.const 64)))
-      (local.set $s (i32.add (local.get $s) (i32.const 4)))
-      (local.set $s1 (i32.add (local.get $s1) (i32.const 4)))
-      (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))))
+      (local.set $s1p (i32.add (local.get $s1p) (i32.const 16)))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (local.set $c1 (i32.add (local.get $c1) (i32.const 16)))
+      (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+      (br_if $quads (i32.gt_s (local.get $left) (i32.const 0))))
     (local.get $a0) (local.get $a1))
 
   ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
@@ -2547,8 +2292,8 @@
     (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
     (if (i32.and (local.get $four) (i32.eqz (local.get $two)))
       (then
-        ;; q4_0 on 8-bit activations: every token meets every row of a tile; the offsets of
-        ;; order_q4 (16 bytes per block) follow the scales
+        ;; q4_0 on 8-bit activations: every token meets every row of a tile; order_q4's sums
+        ;; (4 bytes per block) follow the scales
         (local.set $xc (i32.add (local.get $xs) (i32.mul (local.get $n) (local.get $srow))))
         (local.set $jt (local.get $r0))
         (block $fastDone
@@ -2571,8 +2316,11 @@
                     (call $row2_q4u (local.get $scratch) (local.get $nb)
                       (i32.add (local.get $xq) (i32.mul (local.get $t0) (local.get $qrow)))
                       (i32.add (local.get $xs) (i32.mul (local.get $t0) (local.get $srow)))
+                      (i32.add (local.get $xc) (i32.mul (local.get $t0) (local.get $srow)))
                       (local.get $qrow) (local.get $srow)
-                      (i32.add (local.get $scratch) (i32.mul (local.get $nb) (i32.const 68))))
+                      ;; after the unpacked row: 68 bytes per block of $nb rounded up to a quad
+                      (i32.add (local.get $scratch)
+                        (i32.mul (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 68))))
                     (local.set $a1) (local.set $a0)
                     (local.set $c (i32.add (local.get $o) (i32.mul (local.get $t0) (local.get $db))))
                     (f32.store (local.get $c) (call $hsum (local.get $a0)))
@@ -2587,30 +2335,16 @@
                 (br_if $fastToksDone (i32.ge_u (local.get $tok) (local.get $n)))
                 (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
                 (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-                (local.set $c (i32.add (local.get $xc) (i32.shl (i32.mul (local.get $tok) (local.get $srow)) (i32.const 2))))
+                (local.set $c (i32.add (local.get $xc) (i32.mul (local.get $tok) (local.get $srow))))
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
-                ;; pairs only on short rows: on rows of 24+ blocks streaming from memory, pairs
-                ;; measured 15-25% slower than one row at a time (and 5% faster in cache)
-                (block $pairsDone
-                  (br_if $pairsDone (i32.gt_u (local.get $nb) (i32.const 16)))
-                  (loop $fastPairs
-                    (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))) (local.get $end)))
-                    (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))
-                    (local.set $a1) (local.set $a0)
-                    (f32.store (local.get $o) (call $hsum (local.get $a0)))
-                    (f32.store offset=4 (local.get $o) (call $hsum (local.get $a1)))
-                    (local.set $o (i32.add (local.get $o) (i32.const 8)))
-                    (local.set $p (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))))
-                    (br $fastPairs)))
-                (if (i32.lt_u (local.get $p) (local.get $end)) (then
                 (loop $fastRows
                   (f32.store (local.get $o)
                     (call $hsum (call $row_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))))
+                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))
                 (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
                 (br $fastToks)))
             (local.set $jt (local.get $je))

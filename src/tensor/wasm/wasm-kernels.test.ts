@@ -204,7 +204,8 @@ test("8-bit activation products equal llama.cpp's integer arithmetic, on any n a
   await two.ready();
   try {
     for (const dtype of ["q8_0", "q4_0"] as const) {
-      for (const k of [32, 96, 128, 288]) {
+      // q4_0 takes blocks 4 at a time: 1, 3, 4, 5, 7 and 9 blocks
+      for (const k of [32, 96, 128, 160, 224, 288]) {
         // 1..3 blocks (tail only), one group of 4, 2 groups and a tail
         const d = 13;
         const n = 5;
@@ -238,6 +239,72 @@ test("8-bit activation products equal llama.cpp's integer arithmetic, on any n a
   } finally {
     two.dispose();
   }
+});
+
+test("the relaxed SIMD and SIMD128 builds give the same q4_0 bits, one token or a prefill", () => {
+  const relaxed = kernelModule("relaxed-simd");
+  const plain = kernelModule("simd128");
+  assert.ok(relaxed && plain, "both builds run here");
+  const arena = new WasmArena();
+  const kernels = [relaxed, plain].map(
+    (build) => new WasmKernels(arena, build, { threads: 1, quantizeActivations: true }),
+  );
+  assert.deepEqual(
+    kernels.map((k) => k.name),
+    ["wasm-relaxed-simd", "wasm-simd128"],
+  );
+  for (const k of [32, 64, 96, 128, 160, 224, 288, 768]) {
+    const d = 11;
+    // extreme values too: nibbles 0 and 15, activations that quantize to ±127
+    const w = randomTensor("q4_0", d, k, k + 7);
+    for (let o = 0; o < 18 * (k / 32); o += 18) w.bytes.fill(0xff, o + 2, o + 18);
+    for (let o = 18 * (k / 32); o < 2 * 18 * (k / 32); o += 18) w.bytes.fill(0, o + 2, o + 18);
+    for (const n of [1, 2, 3, 6]) {
+      const x = random(n * k, k + n);
+      for (let i = 0; i < k; i++) x[i] = i % 2 ? -1 : 1;
+      const [a, b] = [new Float32Array(n * d), new Float32Array(n * d)];
+      kernels[0].matmul(a, x, w, n, new Float32Array(k));
+      kernels[1].matmul(b, x, w, n, new Float32Array(k));
+      assert.deepEqual(a, b, `k=${k} n=${n}`);
+      if (n > 1) {
+        // a prefill gives the bits of one-token steps
+        const step = new Float32Array(d);
+        kernels[0].matmul(step, x.subarray((n - 1) * k), w, 1, new Float32Array(k));
+        assert.deepEqual(step, a.subarray((n - 1) * d), `k=${k} n=${n}: last token alone`);
+      }
+    }
+  }
+});
+
+test("q4_0 rows that end at the arena's last byte are read without running off the memory", () => {
+  // The q4_0 kernels read up to 72 bytes past a row's end (masked out): the arena keeps memory
+  // beyond its last block so a tensor ending there does not trap.
+  const arena = new WasmArena(65536);
+  const kernels = new WasmKernels(arena, module, { threads: 1, quantizeActivations: true });
+  const k = 160; // a partial quad of 1 block
+  const warm = randomTensor("q4_0", 2, k, 1);
+  kernels.matmul(new Float32Array(2), random(k, 2), warm, 1, new Float32Array(k)); // buffers in place
+  // the rest of the memory, as it is now, in one block, and the tensor at its very end
+  const top = arena.alloc(64);
+  arena.free(top);
+  const avail = arena.memory.buffer.byteLength - top;
+  const rows = Math.floor(avail / (18 * (k / 32)));
+  const bytes = rows * 18 * (k / 32);
+  const ptr = arena.alloc(avail);
+  assert.equal(ptr, top);
+  const w: Tensor = {
+    name: "w",
+    dtype: "q4_0",
+    shape: [rows, k],
+    bytes: arena.bytes(ptr + avail - bytes, bytes),
+  };
+  w.bytes.set(randomTensor("q4_0", rows, k, 3).bytes);
+  assert.ok(arena.memory.buffer.byteLength - (ptr + avail) >= 72, "memory kept past the last block");
+  const out = new Float32Array(rows);
+  const x = random(k, 4);
+  kernels.matmul(out, x, w, 1, new Float32Array(k));
+  const ref = q8ActivationReference(w, x, 1);
+  assert.ok(Math.abs(out[rows - 1] - ref[rows - 1]) < 1e-5 * Math.max(1, Math.abs(ref[rows - 1])));
 });
 
 /** Round half to even, as llama.cpp's nearest_int and f32x4.nearest. */
@@ -515,7 +582,7 @@ test("wasm attention over an f16 KV cache: the bits of f32 attention on the wide
 
 test("wasm K-quant row decoders give the same bits as the TypeScript decoders", () => {
   const arena = new WasmArena();
-  const e = instantiateKernels(module, arena.memory);
+  const e = instantiateKernels(module.module, arena.memory);
   for (const [dtype, id] of [
     ["q4_k", 5],
     ["q5_k", 6],

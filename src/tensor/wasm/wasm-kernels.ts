@@ -4,7 +4,7 @@ import { ropeTables, addBias, addInPlace, type KvRows } from "../ops.js";
 import { decodeRow, rowLength } from "../rows.js";
 import type { Tensor } from "../tensor.js";
 import type { WasmArena } from "./arena.js";
-import { instantiateKernels, type KernelExports } from "./module.js";
+import { instantiateKernels, type KernelExports, type LoadedKernels } from "./module.js";
 import {
   ARGS,
   CONTROL_INTS,
@@ -64,7 +64,8 @@ export interface WasmKernelOptions {
  * biases stay in TypeScript, on the same buffers.
  */
 export class WasmKernels implements Kernels {
-  readonly name = "wasm-simd128";
+  /** "wasm-relaxed-simd" or "wasm-simd128": the build of kernels.wat in use. */
+  readonly name: string;
   readonly threads: number;
   private readonly e: KernelExports;
   private readonly pool: ThreadPool | undefined;
@@ -80,9 +81,11 @@ export class WasmKernels implements Kernels {
 
   constructor(
     readonly arena: WasmArena,
-    module: WebAssembly.Module,
+    kernels: LoadedKernels,
     options: WasmKernelOptions,
   ) {
+    const { module, build } = kernels;
+    this.name = `wasm-${build}`;
     this.e = instantiateKernels(module, arena.memory);
     this.threads = options.threads;
     this.quantize = options.quantizeActivations;
@@ -127,13 +130,17 @@ export class WasmKernels implements Kernels {
     if (w.dtype === "q8_0" || w.dtype === "q4_0") {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
-      // i16 blocks, then f32 scales; q4_0's fast path adds 16 bytes of offsets per block (kernels.wat)
-      const xq = this.q8Buffer(blocks * (two ? 136 : 84));
+      // 64 (exact: 128) bytes of quants per block, then f32 scales; q4_0's fast path adds a 4-byte
+      // sum per block, and reads up to 3 blocks past a token's last (unused: kernels.wat), hence
+      // the 256 bytes more
+      const xq = this.q8Buffer(blocks * (two ? 136 : 84) + 256);
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
       if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
-      // a q4_0 prefill's unpacked row and its scales, and the 32 bytes the row loops store to
-      this.threadScratch((!two && w.dtype === "q4_0" && n > 1 ? (k / 32) * 68 : 0) + 32);
+      // a q4_0 prefill's unpacked row and its scales (68 bytes per block, whole quads), and the 32
+      // bytes the row loops store to
+      const quads = Math.ceil(k / 128);
+      this.threadScratch((!two && w.dtype === "q4_0" && n > 1 ? quads * 4 * 68 : 0) + 32);
       this.setArgs(t, wp, xq, xs, op, n, d, k, two);
       this.run(OP_MATMUL_Q, d, n * d * k);
     } else if (this.quantize && t >= DTYPE_IDS.q4_k) {
