@@ -599,6 +599,24 @@ test("wasm K-quant row decoders give the same bits as the TypeScript decoders", 
   }
 });
 
+test("allocF32 gives zeros, over reused memory and over fresh memory alike", () => {
+  const arena = new WasmArena(1 << 16);
+  const a = arena.allocF32(1000);
+  a.fill(7);
+  arena.free(a.byteOffset);
+  // partly over a's old block, partly past anything handed out so far (the memory grows)
+  const b = arena.allocF32(40000);
+  assert.equal(b.byteOffset, a.byteOffset);
+  assert.ok(b.every((v) => v === 0));
+  b.fill(3);
+  const c = arena.allocF32(100);
+  c.fill(5);
+  arena.free(c.byteOffset);
+  arena.free(b.byteOffset);
+  const d = arena.allocF32(50000);
+  assert.ok(d.every((v) => v === 0));
+});
+
 test("the arena reuses freed blocks and names the 4 GiB limit", () => {
   const arena = new WasmArena();
   const a = arena.alloc(1000);
