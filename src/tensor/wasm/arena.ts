@@ -13,8 +13,9 @@ export const WASM_PAGE_BYTES = 65536;
 export const WASM_MAX_PAGES = 65536;
 const ALIGN = 64;
 /**
- * Bytes of memory kept beyond the last block: the q4_0 kernels read up to 72 bytes past a row's
- * end (kernels.wat, "q4_0 on 8-bit activations"), which must not run off the memory.
+ * Bytes of memory kept beyond the last block: the q4_0 kernels read a row's last 4 block scales at
+ * once, up to 56 bytes past its end (kernels.wat, "q4_0 on 8-bit activations"), which must not run
+ * off the memory.
  */
 const OVERREAD = 128;
 

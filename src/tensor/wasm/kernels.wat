@@ -1919,11 +1919,14 @@
   ;; and C_b = 8 · Σ x_q (order_q4). Blocks go 4 at a time (a "quad"): the 4 blocks' X, each an
   ;; i32x4 of partial sums, are added across lanes into one i32x4 [X_4g .. X_4g+3], less the 4 C,
   ;; converted to f32 and multiplied by the 4 scales D_b = d_w · d_x, so lane j of the accumulator
-  ;; sums blocks 4g + j; then lanes (l0 + l1) + (l2 + l3). A row's last quad may be partial: the
-  ;; lanes past the row's end get D = +0 (both factors masked to +0) and add a zero, which leaves an accumulator lane as it was (one is never -0); their loads run
-  ;; at most 72 bytes past the row (the arena keeps that much memory beyond its last block) and
-  ;; stay inside the activation buffer. Integer sums are exact, so however X is computed (the two
-  ;; builds below, one token or a prefill, any thread count) the results are the same bits.
+  ;; sums blocks 4g + j; then lanes (l0 + l1) + (l2 + l3). A row's last 1-3 blocks make a partial
+  ;; quad after the loop over full ones: the missing blocks' sums are 0 and their lanes' D = +0
+  ;; (both factors masked to +0: no subnormal, whose multiply would cost a microcode assist), so
+  ;; they add a zero, which leaves an accumulator lane as it was (one is never -0). Its 4 weight
+  ;; scales are loaded at once, up to 56 bytes past the row (the arena keeps 128 bytes of memory
+  ;; beyond its last block), its activation scales and sums past the token's (inside the buffer).
+  ;; Integer sums are exact, so however X is computed (the two builds below, one token or a
+  ;; prefill, any thread count) the results are the same bits.
   ;;
   ;; Two builds of this section (scripts/build-wasm.mjs keeps one side of each ;;#if):
   ;;   relaxed: activations as i8 in their order (the first 32 bytes of each 64-byte block) and the
@@ -1971,7 +1974,7 @@
         (br $each))))
 
   ;; One token's dot product with one q4_0 row of $nb blocks at $p, on activations from order_q4
-  ;; ($q, scales $s, sums $c): a quad a pass, as described above.
+  ;; ($q, scales $s, sums $c): full quads, then the partial one, as described above.
   (func $row_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result f32)
     (local $acc v128) (local $d v128) (local $v v128) (local $m v128) (local $one v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $mask v128) (local $left i32)
@@ -1982,109 +1985,622 @@
     (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
 ;;#end
     (local.set $left (local.get $nb))
-    (loop $quads
-;;#if relaxed
-      (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
-      (v128.store (local.get $f) (local.get $s0))
-      (local.set $v (v128.load offset=20 (local.get $p)))
-      (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
-      (v128.store (local.get $f) (local.get $s1))
-      (local.set $v (v128.load offset=38 (local.get $p)))
-      (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
-      (v128.store (local.get $f) (local.get $s2))
-      (local.set $v (v128.load offset=56 (local.get $p)))
-      (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
-;;#else
-      (local.set $v (v128.load offset=2 (local.get $p)))
-      (local.set $s0 (i32x4.add
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
-          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))
-      (v128.store (local.get $f) (local.get $s0))
-      (local.set $v (v128.load offset=20 (local.get $p)))
-      (local.set $s1 (i32x4.add
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=64 (local.get $q)))
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
-          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))
-      (v128.store (local.get $f) (local.get $s1))
-      (local.set $v (v128.load offset=38 (local.get $p)))
-      (local.set $s2 (i32x4.add
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=128 (local.get $q)))
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
-          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q))))))
-      (v128.store (local.get $f) (local.get $s2))
-      (local.set $v (v128.load offset=56 (local.get $p)))
-      (local.set $s3 (i32x4.add
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=192 (local.get $q)))
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=208 (local.get $q))))
-        (i32x4.add
-          (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
-          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q))))))
-;;#end
-      (local.set $s0 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
-      (local.set $s2 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
-      ;; the 4 scales d_w · d_x; past the row both factors are masked to +0 (never a subnormal,
-      ;; which would cost a microcode assist per multiply)
-      (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
-      (local.set $d
-        (f32x4.mul
-          (f32x4.mul
-            (v128.and
-              (i32x4.shl
-                (i32x4.extend_low_i16x8_s
-                  (v128.load16_lane offset=54 3 (local.get $p)
-                    (v128.load16_lane offset=36 2 (local.get $p)
-                      (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
-                (i32.const 13))
-              (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
-            (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-          (v128.and (v128.load (local.get $s)) (local.get $mask))))
-      (local.set $acc
-        (f32x4.add (local.get $acc)
-          (f32x4.mul (local.get $d)
-            (f32x4.convert_i32x4_s
-              (i32x4.sub (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                (v128.load (local.get $c)))))))
-      (local.set $p (i32.add (local.get $p) (i32.const 72)))
-      (local.set $q (i32.add (local.get $q) (i32.const 256)))
-      (local.set $s (i32.add (local.get $s) (i32.const 16)))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-      (br_if $quads (i32.gt_s (local.get $left) (i32.const 0))))
+    (block $fullDone
+      (loop $quads
+        (br_if $fullDone (i32.lt_s (local.get $left) (i32.const 4)))
+    ;;#if relaxed
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (local.set $v (v128.load offset=20 (local.get $p)))
+          (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $s1))
+          (local.set $v (v128.load offset=38 (local.get $p)))
+          (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $s2))
+          (local.set $v (v128.load offset=56 (local.get $p)))
+          (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+    ;;#else
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $s0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (local.set $v (v128.load offset=20 (local.get $p)))
+          (local.set $s1 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=64 (local.get $q)))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))
+          (v128.store (local.get $f) (local.get $s1))
+          (local.set $v (v128.load offset=38 (local.get $p)))
+          (local.set $s2 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=128 (local.get $q)))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q))))))
+          (v128.store (local.get $f) (local.get $s2))
+          (local.set $v (v128.load offset=56 (local.get $p)))
+          (local.set $s3 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=192 (local.get $q)))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=208 (local.get $q))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q))))))
+    ;;#end
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $s2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          ;; the 4 scales d_w · d_x
+          (local.set $d (f32x4.mul
+              (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+              (v128.load (local.get $s))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (local.get $d)
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                    (v128.load (local.get $c)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 72)))
+          (local.set $q (i32.add (local.get $q) (i32.const 256)))
+          (local.set $s (i32.add (local.get $s) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $quads)))
+    ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
+    (if (i32.gt_s (local.get $left) (i32.const 0))
+      (then
+    ;;#if relaxed
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $v (v128.load offset=20 (local.get $p)))
+            (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (v128.store (local.get $f) (local.get $s1))
+            )
+            (else (local.set $s1 (v128.const i32x4 0 0 0 0))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $v (v128.load offset=38 (local.get $p)))
+            (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (v128.store (local.get $f) (local.get $s2))
+            )
+            (else (local.set $s2 (v128.const i32x4 0 0 0 0))))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+    ;;#else
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $s0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=0 (local.get $q)))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=16 (local.get $q))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=32 (local.get $q)))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=48 (local.get $q))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $v (v128.load offset=20 (local.get $p)))
+            (local.set $s1 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=64 (local.get $q)))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=80 (local.get $q))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=96 (local.get $q)))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=112 (local.get $q))))))
+            (v128.store (local.get $f) (local.get $s1))
+            )
+            (else (local.set $s1 (v128.const i32x4 0 0 0 0))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $v (v128.load offset=38 (local.get $p)))
+            (local.set $s2 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (v128.load offset=128 (local.get $q)))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (v128.load offset=144 (local.get $q))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=160 (local.get $q)))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=176 (local.get $q))))))
+            (v128.store (local.get $f) (local.get $s2))
+            )
+            (else (local.set $s2 (v128.const i32x4 0 0 0 0))))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+    ;;#end
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $s2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          ;; the 4 scales d_w · d_x
+          (local.set $d (f32x4.mul
+              (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+              (v128.and (v128.load (local.get $s)) (local.get $mask))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (local.get $d)
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                    (v128.load (local.get $c)))))))
+))
     ;; $hsum written out: a call per row costs 3% of a decode
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
-;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 64 bytes, the
+  ;; Two rows ($p, $p2) of $row_q4f at once, each activation block loaded once for both: $row_q4f's
+  ;; operations for each row, so the same bits (matmul_q uses it on rows of up to 16 blocks: 1.04x).
+  (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result f32 f32)
+    (local $acc v128) (local $acc2 v128) (local $v v128) (local $m v128) (local $one v128) (local $mask v128) (local $dx v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $a01 v128) (local $b01 v128) (local $left i32)
+;;#if relaxed
+    (local.set $m (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $one (v128.const i16x8 1 1 1 1 1 1 1 1))
+;;#else
+    (local.set $m (v128.const i16x8 15 15 15 15 15 15 15 15))
+;;#end
+    (local.set $left (local.get $nb))
+    (block $fullDone
+      (loop $quads
+        (br_if $fullDone (i32.lt_s (local.get $left) (i32.const 4)))
+    ;;#if relaxed
+          (local.set $x0 (v128.load offset=0 (local.get $q)))
+          (local.set $x1 (v128.load offset=16 (local.get $q)))
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $v (v128.load offset=2 (local.get $p2)))
+          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (local.set $x0 (v128.load offset=64 (local.get $q)))
+          (local.set $x1 (v128.load offset=80 (local.get $q)))
+          (local.set $v (v128.load offset=20 (local.get $p)))
+          (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $v (v128.load offset=20 (local.get $p2)))
+          (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $a1))
+          (v128.store offset=16 (local.get $f) (local.get $b1))
+          (local.set $a01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (local.set $x0 (v128.load offset=128 (local.get $q)))
+          (local.set $x1 (v128.load offset=144 (local.get $q)))
+          (local.set $v (v128.load offset=38 (local.get $p)))
+          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $v (v128.load offset=38 (local.get $p2)))
+          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (local.set $x0 (v128.load offset=192 (local.get $q)))
+          (local.set $x1 (v128.load offset=208 (local.get $q)))
+          (local.set $v (v128.load offset=56 (local.get $p)))
+          (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $v (v128.load offset=56 (local.get $p2)))
+          (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $a0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+    ;;#else
+          (local.set $x0 (v128.load offset=0 (local.get $q)))
+          (local.set $x1 (v128.load offset=16 (local.get $q)))
+          (local.set $x2 (v128.load offset=32 (local.get $q)))
+          (local.set $x3 (v128.load offset=48 (local.get $q)))
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $a0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $v (v128.load offset=2 (local.get $p2)))
+          (local.set $b0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (local.set $x0 (v128.load offset=64 (local.get $q)))
+          (local.set $x1 (v128.load offset=80 (local.get $q)))
+          (local.set $x2 (v128.load offset=96 (local.get $q)))
+          (local.set $x3 (v128.load offset=112 (local.get $q)))
+          (local.set $v (v128.load offset=20 (local.get $p)))
+          (local.set $a1 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $v (v128.load offset=20 (local.get $p2)))
+          (local.set $b1 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (v128.store (local.get $f) (local.get $a1))
+          (v128.store offset=16 (local.get $f) (local.get $b1))
+          (local.set $a01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (local.set $x0 (v128.load offset=128 (local.get $q)))
+          (local.set $x1 (v128.load offset=144 (local.get $q)))
+          (local.set $x2 (v128.load offset=160 (local.get $q)))
+          (local.set $x3 (v128.load offset=176 (local.get $q)))
+          (local.set $v (v128.load offset=38 (local.get $p)))
+          (local.set $a0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $v (v128.load offset=38 (local.get $p2)))
+          (local.set $b0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (local.set $x0 (v128.load offset=192 (local.get $q)))
+          (local.set $x1 (v128.load offset=208 (local.get $q)))
+          (local.set $x2 (v128.load offset=224 (local.get $q)))
+          (local.set $x3 (v128.load offset=240 (local.get $q)))
+          (local.set $v (v128.load offset=56 (local.get $p)))
+          (local.set $a1 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $v (v128.load offset=56 (local.get $p2)))
+          (local.set $b1 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $a0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+    ;;#end
+          (local.set $dx (v128.load (local.get $s)))
+          (local.set $x0 (v128.load (local.get $c)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a01) (local.get $a0))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a01) (local.get $a0))) (local.get $x0))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p2)
+                          (v128.load16_lane offset=36 2 (local.get $p2)
+                            (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b01) (local.get $b0))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0))) (local.get $x0))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 72)))
+          (local.set $p2 (i32.add (local.get $p2) (i32.const 72)))
+          (local.set $q (i32.add (local.get $q) (i32.const 256)))
+          (local.set $s (i32.add (local.get $s) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $quads)))
+    ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
+    (if (i32.gt_s (local.get $left) (i32.const 0))
+      (then
+    ;;#if relaxed
+          (local.set $x0 (v128.load offset=0 (local.get $q)))
+          (local.set $x1 (v128.load offset=16 (local.get $q)))
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (local.set $v (v128.load offset=2 (local.get $p2)))
+          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $x0 (v128.load offset=64 (local.get $q)))
+            (local.set $x1 (v128.load offset=80 (local.get $q)))
+            (local.set $v (v128.load offset=20 (local.get $p)))
+            (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (local.set $v (v128.load offset=20 (local.get $p2)))
+            (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (v128.store (local.get $f) (local.get $a1))
+            (v128.store offset=16 (local.get $f) (local.get $b1))
+            )
+            (else (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))))
+          (local.set $a01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $x0 (v128.load offset=128 (local.get $q)))
+            (local.set $x1 (v128.load offset=144 (local.get $q)))
+            (local.set $v (v128.load offset=38 (local.get $p)))
+            (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (local.set $v (v128.load offset=38 (local.get $p2)))
+            (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (v128.store (local.get $f) (local.get $a0))
+            (v128.store offset=16 (local.get $f) (local.get $b0))
+            )
+            (else (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))))
+          (local.set $a1 (v128.const i32x4 0 0 0 0))
+          (local.set $b1 (v128.const i32x4 0 0 0 0))
+          (local.set $a0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+    ;;#else
+          (local.set $x0 (v128.load offset=0 (local.get $q)))
+          (local.set $x1 (v128.load offset=16 (local.get $q)))
+          (local.set $x2 (v128.load offset=32 (local.get $q)))
+          (local.set $x3 (v128.load offset=48 (local.get $q)))
+          (local.set $v (v128.load offset=2 (local.get $p)))
+          (local.set $a0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (local.set $v (v128.load offset=2 (local.get $p2)))
+          (local.set $b0 (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+              (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+          (v128.store (local.get $f) (local.get $a0))
+          (v128.store offset=16 (local.get $f) (local.get $b0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $x0 (v128.load offset=64 (local.get $q)))
+            (local.set $x1 (v128.load offset=80 (local.get $q)))
+            (local.set $x2 (v128.load offset=96 (local.get $q)))
+            (local.set $x3 (v128.load offset=112 (local.get $q)))
+            (local.set $v (v128.load offset=20 (local.get $p)))
+            (local.set $a1 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+            (local.set $v (v128.load offset=20 (local.get $p2)))
+            (local.set $b1 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+            (v128.store (local.get $f) (local.get $a1))
+            (v128.store offset=16 (local.get $f) (local.get $b1))
+            )
+            (else (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))))
+          (local.set $a01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b01 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $x0 (v128.load offset=128 (local.get $q)))
+            (local.set $x1 (v128.load offset=144 (local.get $q)))
+            (local.set $x2 (v128.load offset=160 (local.get $q)))
+            (local.set $x3 (v128.load offset=176 (local.get $q)))
+            (local.set $v (v128.load offset=38 (local.get $p)))
+            (local.set $a0 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+            (local.set $v (v128.load offset=38 (local.get $p2)))
+            (local.set $b0 (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $m)) (local.get $x0))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 8)) (local.get $m)) (local.get $x1)))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (local.get $x2))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (local.get $x3)))))
+            (v128.store (local.get $f) (local.get $a0))
+            (v128.store offset=16 (local.get $f) (local.get $b0))
+            )
+            (else (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))))
+          (local.set $a1 (v128.const i32x4 0 0 0 0))
+          (local.set $b1 (v128.const i32x4 0 0 0 0))
+          (local.set $a0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+          (local.set $b0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+    ;;#end
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          (local.set $dx (v128.and (v128.load (local.get $s)) (local.get $mask)))
+          (local.set $x0 (v128.load (local.get $c)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a01) (local.get $a0))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a01) (local.get $a0))) (local.get $x0))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p2)
+                          (v128.load16_lane offset=36 2 (local.get $p2)
+                            (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b01) (local.get $b0))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0))) (local.get $x0))))))
+))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
+
+  ;; One q4_0 row of $nb blocks at $p unpacked for a prefill into $u: per block 64 bytes, the
   ;; unsigned nibbles as $row_q4f's build reads them (relaxed: 16 bytes of values 0..15, 16 of
   ;; 16..31; simd128: 4 i16x8 in order_q4's order), then the f32 weight scales from $u + 64 · $nb4
-  ;; ($nb4: $nb rounded up to a quad; the quad's missing blocks are left as they are, masked).
+  ;; ($nb4: $nb rounded up to a quad; $row2_q4u reads the 4 scales of a partial quad, masked).
   (func $unpack_q4 (param $p i32) (param $nb i32) (param $u i32)
     (local $v v128) (local $m v128) (local $us i32) (local $end i32)
 ;;#if relaxed
@@ -2112,13 +2628,13 @@
       (local.set $us (i32.add (local.get $us) (i32.const 4)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end)))))
 
-;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): $row_q4f's integers
+  ;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): $row_q4f's integers
   ;; and float operations for each, so a prefill gives the bits of one-token steps. The second
   ;; token's blocks, scales and sums are at $q + $qrow, $s + $srow and $c + $srow.
   (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32)
-    (param $qrow i32) (param $srow i32) (param $f i32) (result v128 v128)
+    (param $qrow i32) (param $srow i32) (param $f i32) (result f32 f32)
     (local $a0 v128) (local $a1 v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
-    (local $one v128) (local $d v128) (local $mask v128)
+    (local $one v128) (local $mask v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local $us i32) (local $left i32) (local $q1 i32) (local $s1p i32) (local $c1 i32)
@@ -2128,143 +2644,276 @@
     (local.set $c1 (i32.add (local.get $c) (local.get $srow)))
     (local.set $us (i32.add (local.get $u) (i32.shl (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 6))))
     (local.set $left (local.get $nb))
-    (loop $quads
-;;#if relaxed
-      (local.set $w0 (v128.load offset=0 (local.get $u)))
-      (local.set $w1 (v128.load offset=16 (local.get $u)))
-      (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
-      (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
-      (v128.store (local.get $f) (local.get $s0))
-      (v128.store offset=16 (local.get $f) (local.get $t0))
-      (local.set $w0 (v128.load offset=64 (local.get $u)))
-      (local.set $w1 (v128.load offset=80 (local.get $u)))
-      (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
-      (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
-      (v128.store (local.get $f) (local.get $s1))
-      (v128.store offset=16 (local.get $f) (local.get $t1))
-      (local.set $s0 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
-      (local.set $t0 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
-      (local.set $w0 (v128.load offset=128 (local.get $u)))
-      (local.set $w1 (v128.load offset=144 (local.get $u)))
-      (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
-      (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
-      (v128.store (local.get $f) (local.get $s2))
-      (v128.store offset=16 (local.get $f) (local.get $t2))
-      (local.set $w0 (v128.load offset=192 (local.get $u)))
-      (local.set $w1 (v128.load offset=208 (local.get $u)))
-      (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (local.get $w1)))))
-      (local.set $t3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q1)) (local.get $w0))
-        (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q1)) (local.get $w1)))))
-;;#else
-      (local.set $w0 (v128.load offset=0 (local.get $u)))
-      (local.set $w1 (v128.load offset=16 (local.get $u)))
-      (local.set $w2 (v128.load offset=32 (local.get $u)))
-      (local.set $w3 (v128.load offset=48 (local.get $u)))
-      (local.set $s0 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
-      (local.set $t0 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
-      (v128.store (local.get $f) (local.get $s0))
-      (v128.store offset=16 (local.get $f) (local.get $t0))
-      (local.set $w0 (v128.load offset=64 (local.get $u)))
-      (local.set $w1 (v128.load offset=80 (local.get $u)))
-      (local.set $w2 (v128.load offset=96 (local.get $u)))
-      (local.set $w3 (v128.load offset=112 (local.get $u)))
-      (local.set $s1 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q))))))
-      (local.set $t1 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q1))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q1))))))
-      (v128.store (local.get $f) (local.get $s1))
-      (v128.store offset=16 (local.get $f) (local.get $t1))
-      (local.set $s0 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
-      (local.set $t0 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
-      (local.set $w0 (v128.load offset=128 (local.get $u)))
-      (local.set $w1 (v128.load offset=144 (local.get $u)))
-      (local.set $w2 (v128.load offset=160 (local.get $u)))
-      (local.set $w3 (v128.load offset=176 (local.get $u)))
-      (local.set $s2 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q))))))
-      (local.set $t2 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q1))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q1))))))
-      (v128.store (local.get $f) (local.get $s2))
-      (v128.store offset=16 (local.get $f) (local.get $t2))
-      (local.set $w0 (v128.load offset=192 (local.get $u)))
-      (local.set $w1 (v128.load offset=208 (local.get $u)))
-      (local.set $w2 (v128.load offset=224 (local.get $u)))
-      (local.set $w3 (v128.load offset=240 (local.get $u)))
-      (local.set $s3 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q))))))
-      (local.set $t3 (i32x4.add
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q1))))
-        (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q1))))))
-;;#end
-      (local.set $s2 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
-      (local.set $t2 (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
-          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
-      (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
-      (local.set $w0 (v128.and (v128.load (local.get $us)) (local.get $mask)))
-      (local.set $d (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s)) (local.get $mask))))
-      (local.set $a0
-        (f32x4.add (local.get $a0)
-          (f32x4.mul (local.get $d)
-            (f32x4.convert_i32x4_s
-              (i32x4.sub (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                (v128.load (local.get $c)))))))
-      (local.set $d (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s1p)) (local.get $mask))))
-      (local.set $a1
-        (f32x4.add (local.get $a1)
-          (f32x4.mul (local.get $d)
-            (f32x4.convert_i32x4_s
-              (i32x4.sub (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
-                (v128.load (local.get $c1)))))))
-      (local.set $u (i32.add (local.get $u) (i32.const 256)))
-      (local.set $us (i32.add (local.get $us) (i32.const 16)))
-      (local.set $q (i32.add (local.get $q) (i32.const 256)))
-      (local.set $q1 (i32.add (local.get $q1) (i32.const 256)))
-      (local.set $s (i32.add (local.get $s) (i32.const 16)))
-      (local.set $s1p (i32.add (local.get $s1p) (i32.const 16)))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (local.set $c1 (i32.add (local.get $c1) (i32.const 16)))
-      (local.set $left (i32.sub (local.get $left) (i32.const 4)))
-      (br_if $quads (i32.gt_s (local.get $left) (i32.const 0))))
-    (local.get $a0) (local.get $a1))
+    (block $fullDone
+      (loop $quads
+        (br_if $fullDone (i32.lt_s (local.get $left) (i32.const 4)))
+    ;;#if relaxed
+          (local.set $w0 (v128.load offset=0 (local.get $u)))
+          (local.set $w1 (v128.load offset=16 (local.get $u)))
+          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
+          (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
+          (v128.store (local.get $f) (local.get $s0))
+          (v128.store offset=16 (local.get $f) (local.get $t0))
+          (local.set $w0 (v128.load offset=64 (local.get $u)))
+          (local.set $w1 (v128.load offset=80 (local.get $u)))
+          (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
+          (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
+          (v128.store (local.get $f) (local.get $s1))
+          (v128.store offset=16 (local.get $f) (local.get $t1))
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $t0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+          (local.set $w0 (v128.load offset=128 (local.get $u)))
+          (local.set $w1 (v128.load offset=144 (local.get $u)))
+          (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
+          (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
+          (v128.store (local.get $f) (local.get $s2))
+          (v128.store offset=16 (local.get $f) (local.get $t2))
+          (local.set $w0 (v128.load offset=192 (local.get $u)))
+          (local.set $w1 (v128.load offset=208 (local.get $u)))
+          (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (local.get $w1)))))
+          (local.set $t3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q1)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q1)) (local.get $w1)))))
+    ;;#else
+          (local.set $w0 (v128.load offset=0 (local.get $u)))
+          (local.set $w1 (v128.load offset=16 (local.get $u)))
+          (local.set $w2 (v128.load offset=32 (local.get $u)))
+          (local.set $w3 (v128.load offset=48 (local.get $u)))
+          (local.set $s0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
+          (local.set $t0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (v128.store offset=16 (local.get $f) (local.get $t0))
+          (local.set $w0 (v128.load offset=64 (local.get $u)))
+          (local.set $w1 (v128.load offset=80 (local.get $u)))
+          (local.set $w2 (v128.load offset=96 (local.get $u)))
+          (local.set $w3 (v128.load offset=112 (local.get $u)))
+          (local.set $s1 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q))))))
+          (local.set $t1 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q1))))))
+          (v128.store (local.get $f) (local.get $s1))
+          (v128.store offset=16 (local.get $f) (local.get $t1))
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $t0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+          (local.set $w0 (v128.load offset=128 (local.get $u)))
+          (local.set $w1 (v128.load offset=144 (local.get $u)))
+          (local.set $w2 (v128.load offset=160 (local.get $u)))
+          (local.set $w3 (v128.load offset=176 (local.get $u)))
+          (local.set $s2 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q))))))
+          (local.set $t2 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q1))))))
+          (v128.store (local.get $f) (local.get $s2))
+          (v128.store offset=16 (local.get $f) (local.get $t2))
+          (local.set $w0 (v128.load offset=192 (local.get $u)))
+          (local.set $w1 (v128.load offset=208 (local.get $u)))
+          (local.set $w2 (v128.load offset=224 (local.get $u)))
+          (local.set $w3 (v128.load offset=240 (local.get $u)))
+          (local.set $s3 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q))))))
+          (local.set $t3 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q1))))))
+    ;;#end
+          (local.set $s2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $t2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
+          (local.set $w0 (v128.load (local.get $us)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load (local.get $s)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                    (v128.load (local.get $c)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load (local.get $s1p)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.load (local.get $c1)))))))
+          (local.set $u (i32.add (local.get $u) (i32.const 256)))
+          (local.set $us (i32.add (local.get $us) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 256)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 256)))
+          (local.set $s (i32.add (local.get $s) (i32.const 16)))
+          (local.set $s1p (i32.add (local.get $s1p) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (local.set $c1 (i32.add (local.get $c1) (i32.const 16)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+        (br $quads)))
+    ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
+    (if (i32.gt_s (local.get $left) (i32.const 0))
+      (then
+    ;;#if relaxed
+          (local.set $w0 (v128.load offset=0 (local.get $u)))
+          (local.set $w1 (v128.load offset=16 (local.get $u)))
+          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
+          (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
+          (v128.store (local.get $f) (local.get $s0))
+          (v128.store offset=16 (local.get $f) (local.get $t0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $w0 (v128.load offset=64 (local.get $u)))
+            (local.set $w1 (v128.load offset=80 (local.get $u)))
+            (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
+            (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
+            (v128.store (local.get $f) (local.get $s1))
+            (v128.store offset=16 (local.get $f) (local.get $t1))
+            )
+            (else (local.set $s1 (v128.const i32x4 0 0 0 0)) (local.set $t1 (v128.const i32x4 0 0 0 0))))
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $t0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $w0 (v128.load offset=128 (local.get $u)))
+            (local.set $w1 (v128.load offset=144 (local.get $u)))
+            (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
+            (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
+            (v128.store (local.get $f) (local.get $s2))
+            (v128.store offset=16 (local.get $f) (local.get $t2))
+            )
+            (else (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $t2 (v128.const i32x4 0 0 0 0))))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+          (local.set $t3 (v128.const i32x4 0 0 0 0))
+    ;;#else
+          (local.set $w0 (v128.load offset=0 (local.get $u)))
+          (local.set $w1 (v128.load offset=16 (local.get $u)))
+          (local.set $w2 (v128.load offset=32 (local.get $u)))
+          (local.set $w3 (v128.load offset=48 (local.get $u)))
+          (local.set $s0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q))))))
+          (local.set $t0 (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=0 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=16 (local.get $q1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=32 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=48 (local.get $q1))))))
+          (v128.store (local.get $f) (local.get $s0))
+          (v128.store offset=16 (local.get $f) (local.get $t0))
+          (if (i32.gt_s (local.get $left) (i32.const 1))
+            (then
+            (local.set $w0 (v128.load offset=64 (local.get $u)))
+            (local.set $w1 (v128.load offset=80 (local.get $u)))
+            (local.set $w2 (v128.load offset=96 (local.get $u)))
+            (local.set $w3 (v128.load offset=112 (local.get $u)))
+            (local.set $s1 (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q))))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q))))))
+            (local.set $t1 (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=64 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=80 (local.get $q1))))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=96 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=112 (local.get $q1))))))
+            (v128.store (local.get $f) (local.get $s1))
+            (v128.store offset=16 (local.get $f) (local.get $t1))
+            )
+            (else (local.set $s1 (v128.const i32x4 0 0 0 0)) (local.set $t1 (v128.const i32x4 0 0 0 0))))
+          (local.set $s0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $t0 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+          (if (i32.gt_s (local.get $left) (i32.const 2))
+            (then
+            (local.set $w0 (v128.load offset=128 (local.get $u)))
+            (local.set $w1 (v128.load offset=144 (local.get $u)))
+            (local.set $w2 (v128.load offset=160 (local.get $u)))
+            (local.set $w3 (v128.load offset=176 (local.get $u)))
+            (local.set $s2 (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q))))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q))))))
+            (local.set $t2 (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=128 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=144 (local.get $q1))))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=160 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=176 (local.get $q1))))))
+            (v128.store (local.get $f) (local.get $s2))
+            (v128.store offset=16 (local.get $f) (local.get $t2))
+            )
+            (else (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $t2 (v128.const i32x4 0 0 0 0))))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+          (local.set $t3 (v128.const i32x4 0 0 0 0))
+    ;;#end
+          (local.set $s2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $t2 (i32x4.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          (local.set $w0 (v128.and (v128.load (local.get $us)) (local.get $mask)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s)) (local.get $mask)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
+                    (v128.load (local.get $c)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s1p)) (local.get $mask)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.add
+                      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
+                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.load (local.get $c1)))))))
+))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $a1)) (f32x4.extract_lane 1 (local.get $a1)))
+      (f32.add (f32x4.extract_lane 2 (local.get $a1)) (f32x4.extract_lane 3 (local.get $a1)))))
 
   ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q8_0 (t = 3) or q4_0 (t = 4) W, with x from
   ;; quantize_x (same $two). Per block: weights widened to 4 i16x8 once, 4 (or 8) integer dots per
@@ -2283,7 +2932,7 @@
     (local $four i32) (local $qrow i32) (local $srow i32) (local $o i32) (local $db i32)
     (local $jt i32) (local $je i32) (local $tile i32) (local $t0 i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $xc i32) (local $c i32)
+    (local $xc i32) (local $c i32) (local $sum1 f32) (local $sum2 f32)
     (local.set $four (i32.eq (local.get $t) (i32.const 4)))
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
     (local.set $rb (i32.mul (local.get $nb) (select (i32.const 18) (i32.const 34) (local.get $four))))
@@ -2324,10 +2973,10 @@
                       ;; after the unpacked row: 68 bytes per block of $nb rounded up to a quad
                       (i32.add (local.get $scratch)
                         (i32.mul (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 68))))
-                    (local.set $a1) (local.set $a0)
+                    (local.set $sum2) (local.set $sum1)
                     (local.set $c (i32.add (local.get $o) (i32.mul (local.get $t0) (local.get $db))))
-                    (f32.store (local.get $c) (call $hsum (local.get $a0)))
-                    (f32.store (i32.add (local.get $c) (local.get $db)) (call $hsum (local.get $a1)))
+                    (f32.store (local.get $c) (local.get $sum1))
+                    (f32.store (i32.add (local.get $c) (local.get $db)) (local.get $sum2))
                     (local.set $t0 (i32.add (local.get $t0) (i32.const 2)))
                     (br_if $pairs (i32.lt_u (local.get $t0) (local.get $tok))))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
@@ -2342,12 +2991,25 @@
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
+                ;; short rows two at a time (activation loads shared)
+                (block $pairsDone
+                  (br_if $pairsDone (i32.gt_u (local.get $nb) (i32.const 16)))
+                  (loop $fastPairs
+                    (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))) (local.get $end)))
+                    (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))
+                    (local.set $sum2) (local.set $sum1)
+                    (f32.store (local.get $o) (local.get $sum1))
+                    (f32.store offset=4 (local.get $o) (local.get $sum2))
+                    (local.set $o (i32.add (local.get $o) (i32.const 8)))
+                    (local.set $p (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))))
+                    (br $fastPairs)))
+                (if (i32.lt_u (local.get $p) (local.get $end)) (then
                 (loop $fastRows
                   (f32.store (local.get $o)
                     (call $row_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch)))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (local.set $p (i32.add (local.get $p) (local.get $rb)))
-                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))
+                  (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))))
                 (local.set $tok (i32.add (local.get $tok) (i32.const 1)))
                 (br $fastToks)))
             (local.set $jt (local.get $je))

@@ -131,9 +131,9 @@ export class WasmKernels implements Kernels {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
       // 64 (exact: 128) bytes of quants per block, then f32 scales; q4_0's fast path adds a 4-byte
-      // sum per block, and reads up to 3 blocks past a token's last (unused: kernels.wat), hence
-      // the 256 bytes more
-      const xq = this.q8Buffer(blocks * (two ? 136 : 84) + 256);
+      // sum per block and reads the scales and sums of a row's last quad whole, up to 12 bytes
+      // past a token's (unused: kernels.wat); 84 bytes a block leave room for that
+      const xq = this.q8Buffer(blocks * (two ? 136 : 84));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
       if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
