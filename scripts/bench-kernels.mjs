@@ -32,7 +32,8 @@ const matrixBytes = rows * blocks * blockBytes;
 const copies = Math.max(1, Math.floor((Number(mbArg) * 2 ** 20) / matrixBytes));
 const weights = 65536;
 const activations = weights + copies * matrixBytes;
-const bytes = activations + n * (cols * 4 + blocks * 84 + rows * 4) + blocks * 68 + 4096;
+const quads = Math.ceil(blocks / 4);
+const bytes = activations + n * (cols * 4 + blocks * 68 + quads * 288 + rows * 4) + quads * 4 * 68 + 4096;
 const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536), maximum: 65536, shared: true });
 const { module, build } = kernelModule(
   process.env.NEXTOKEN_KERNELS === "wasm-simd128" ? "simd128" : undefined,
@@ -45,20 +46,23 @@ for (let at = 0; at < copies * matrixBytes; at += 1 << 26) {
 const view = new DataView(memory.buffer);
 for (let b = 0; b < copies * rows * blocks; b++)
   view.setUint16(weights + b * blockBytes, 0x2000 + (b & 0x3ff), true); // f16 scales ~2^-7
-// activations, their 8-bit blocks (i16, 64 bytes a block), scales, q4_0's offsets, output, and
-// scratch (a q4_0 prompt's unpacked row and its scales, then the 32 bytes the row loops store to)
+// activations, their 8-bit blocks (i16, 64 bytes a block), scales, q4_0's quads (order_q4),
+// output, and scratch (a q4_0 prompt's unpacked row and its scales, then the 32 bytes the row
+// loops store to)
 const x = activations;
 const xq = x + n * cols * 4;
 const xs = xq + n * blocks * 64;
-const out = xs + n * blocks * 20;
+const ordered = xs + n * blocks * 4;
+const out = ordered + n * quads * 288;
 const scratch = out + n * rows * 4;
 const xf = new Float32Array(memory.buffer, x, n * cols);
 for (let i = 0; i < n * cols; i++) xf[i] = Math.sin(i);
 e.quantize_x(x, xq, xs, n * cols, 0);
-if (type === "q4_0") e.order_q4(xq, xs + n * blocks * 4, n * blocks);
+if (type === "q4_0") e.order_q4(xq, xs, ordered, blocks, n);
+const input = type === "q4_0" ? ordered : xq;
 const pass = () => {
   for (let c = 0; c < copies; c++)
-    e.matmul_q(id, weights + c * matrixBytes, xq, xs, out, n, rows, cols, 0, rows, 0, scratch);
+    e.matmul_q(id, weights + c * matrixBytes, input, xs, out, n, rows, cols, 0, rows, 0, scratch);
 };
 const reps = Math.max(1, Math.ceil(2e7 / (n * copies * rows * cols)));
 pass();

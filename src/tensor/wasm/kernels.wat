@@ -1924,15 +1924,17 @@
   ;; (both factors masked to +0: no subnormal, whose multiply would cost a microcode assist), so
   ;; they add a zero, which leaves an accumulator lane as it was (one is never -0). Its 4 weight
   ;; scales are loaded at once, up to 56 bytes past the row (the arena keeps 128 bytes of memory
-  ;; beyond its last block), its activation scales and sums past the token's (inside the buffer).
+  ;; beyond its last block); order_q4 pads the activation scales and sums with zeros.
   ;; Integer sums are exact, so however X is computed (the two builds below, one token or a
   ;; prefill, any thread count) the results are the same bits.
   ;;
   ;; Two builds of this section (scripts/build-wasm.mjs keeps one side of each ;;#if):
-  ;;   relaxed: activations as i8 in their order (the first 32 bytes of each 64-byte block) and the
+  ;;   relaxed: activations as i8 in their order (the first 32 of each block's 64 bytes) and the
   ;;     nibbles as the 7-bit operand of i16x8.relaxed_dot_i8x16_i7x16_s (x86 pmaddubsw): (v & 15)
-  ;;     are values 0..15 and (v >> 4) & 15 values 16..31; an i32x4.dot with ones adds lane pairs.
-  ;;     1.4x the simd128 build's speed on one core, the same bits.
+  ;;     are values 0..15 and (v >> 4) & 15 values 16..31. A block's partial sums stay in i16
+  ;;     (|lane| <= 4 · 15 · 127 = 7620), the quad's are added across lanes in i16 (at most 4 of
+  ;;     them a lane: 30480 fits) and one i32x4.dot with ones widens the 4 totals. 1.4-1.5x the
+  ;;     simd128 build's speed on one core, the same bits.
   ;;   simd128: nibbles within i16 lanes, (v & 15), (v >> 8) & 15, (v >> 4) & 15 and v >> 12 are
   ;;     values (0, 2, .., 14), (1, 3, .., 15), (16, .., 30) and (17, .., 31), so order_q4 stores
   ;;     the activations as i16 in that order (64 bytes) and i32x4.dot_i16x8_s multiplies.
@@ -1940,42 +1942,62 @@
   ;; these stores TurboFan hoists all of the quad's loads above their arithmetic and spills
   ;; (measured: the stores make the quad loop 1.35x faster, fusing quads without them slower still).
 
-  ;; quantize_x's blocks (i16, in order) -> this build's layout in place, and C_b (i32) at $xc.
-  (func (export "order_q4") (param $xq i32) (param $xc i32) (param $blocks i32)
-    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $end i32)
-    (local.set $end (i32.add (local.get $xq) (i32.shl (local.get $blocks) (i32.const 6))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $xq) (local.get $end)))
-        (local.set $a (v128.load (local.get $xq)))
-        (local.set $b (v128.load offset=16 (local.get $xq)))
-        (local.set $c (v128.load offset=32 (local.get $xq)))
-        (local.set $d (v128.load offset=48 (local.get $xq)))
-        ;; 4 values a lane fit i16 (|x_q| <= 127)
-        (local.set $e (i32x4.extadd_pairwise_i16x8_s
-          (i16x8.add (i16x8.add (local.get $a) (local.get $b)) (i16x8.add (local.get $c) (local.get $d)))))
-        (i32.store (local.get $xc)
-          (i32.shl
-            (i32.add
-              (i32.add (i32x4.extract_lane 0 (local.get $e)) (i32x4.extract_lane 1 (local.get $e)))
-              (i32.add (i32x4.extract_lane 2 (local.get $e)) (i32x4.extract_lane 3 (local.get $e))))
-            (i32.const 3)))
+  ;; quantize_x's blocks ($xq: i16, in order) and scales ($xs) of $n tokens of $nb blocks -> this
+  ;; build's quads at $dst. Per token, 288 bytes per 4 blocks: 4 x 64 bytes of quants (relaxed: i8
+  ;; in order, the first 32 bytes; simd128: i16 in the nibbles' order), then the 4 f32 scales
+  ;; (offset 256) and the 4 sums C_b (272, i32), so a quad's loads go through one pointer. A
+  ;; partial quad's missing blocks get scale 0 and sum 0.
+  (func (export "order_q4") (param $xq i32) (param $xs i32) (param $dst i32) (param $nb i32) (param $n i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128)
+    (local $t i32) (local $i i32) (local $qb i32) (local $slot i32) (local $row i32)
+    (local.set $row (i32.mul (i32.shr_u (i32.add (local.get $nb) (i32.const 3)) (i32.const 2)) (i32.const 288)))
+    (block $tokensDone
+      (loop $tokens
+        (br_if $tokensDone (i32.ge_u (local.get $t) (local.get $n)))
+        (if (i32.and (local.get $nb) (i32.const 3))
+          (then
+            (local.set $qb (i32.add (local.get $dst) (i32.sub (local.get $row) (i32.const 32))))
+            (v128.store (local.get $qb) (v128.const i32x4 0 0 0 0))
+            (v128.store offset=16 (local.get $qb) (v128.const i32x4 0 0 0 0))))
+        (local.set $i (i32.const 0))
+        (loop $blocks
+          (local.set $qb (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (i32.const 288))))
+          (local.set $slot (i32.and (local.get $i) (i32.const 3)))
+          (local.set $a (v128.load (local.get $xq)))
+          (local.set $b (v128.load offset=16 (local.get $xq)))
+          (local.set $c (v128.load offset=32 (local.get $xq)))
+          (local.set $d (v128.load offset=48 (local.get $xq)))
+          ;; C_b = 8 · Σ x_q (4 values a lane fit i16: |x_q| <= 127)
+          (local.set $e (i32x4.extadd_pairwise_i16x8_s
+            (i16x8.add (i16x8.add (local.get $a) (local.get $b)) (i16x8.add (local.get $c) (local.get $d)))))
+          (i32.store offset=272 (i32.add (local.get $qb) (i32.shl (local.get $slot) (i32.const 2)))
+            (i32.shl
+              (i32.add
+                (i32.add (i32x4.extract_lane 0 (local.get $e)) (i32x4.extract_lane 1 (local.get $e)))
+                (i32.add (i32x4.extract_lane 2 (local.get $e)) (i32x4.extract_lane 3 (local.get $e))))
+              (i32.const 3)))
+          (f32.store offset=256 (i32.add (local.get $qb) (i32.shl (local.get $slot) (i32.const 2))) (f32.load (local.get $xs)))
+          (local.set $qb (i32.add (local.get $qb) (i32.shl (local.get $slot) (i32.const 6))))
 ;;#if relaxed
-        (v128.store (local.get $xq) (i8x16.narrow_i16x8_s (local.get $a) (local.get $b)))
-        (v128.store offset=16 (local.get $xq) (i8x16.narrow_i16x8_s (local.get $c) (local.get $d)))
+          (v128.store (local.get $qb) (i8x16.narrow_i16x8_s (local.get $a) (local.get $b)))
+          (v128.store offset=16 (local.get $qb) (i8x16.narrow_i16x8_s (local.get $c) (local.get $d)))
 ;;#else
-        (v128.store (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
-        (v128.store offset=16 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
-        (v128.store offset=32 (local.get $xq) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
-        (v128.store offset=48 (local.get $xq) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
+          (v128.store (local.get $qb) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $a) (local.get $b)))
+          (v128.store offset=16 (local.get $qb) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $a) (local.get $b)))
+          (v128.store offset=32 (local.get $qb) (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $c) (local.get $d)))
+          (v128.store offset=48 (local.get $qb) (i8x16.shuffle 2 3 6 7 10 11 14 15 18 19 22 23 26 27 30 31 (local.get $c) (local.get $d)))
 ;;#end
-        (local.set $xq (i32.add (local.get $xq) (i32.const 64)))
-        (local.set $xc (i32.add (local.get $xc) (i32.const 4)))
-        (br $each))))
+          (local.set $xq (i32.add (local.get $xq) (i32.const 64)))
+          (local.set $xs (i32.add (local.get $xs) (i32.const 4)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $blocks (i32.lt_u (local.get $i) (local.get $nb))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $row)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $tokens))))
 
   ;; One token's dot product with one q4_0 row of $nb blocks at $p, on activations from order_q4
-  ;; ($q, scales $s, sums $c): full quads, then the partial one, as described above.
-  (func $row_q4f (param $p i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result f32)
+  ;; at $q: full quads, then the partial one, as described above.
+  (func $row_q4f (param $p i32) (param $nb i32) (param $q i32) (param $f i32) (result f32)
     (local $acc v128) (local $d v128) (local $v v128) (local $m v128) (local $one v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $mask v128) (local $left i32)
 ;;#if relaxed
@@ -1990,24 +2012,54 @@
         (br_if $fullDone (i32.lt_s (local.get $left) (i32.const 4)))
     ;;#if relaxed
           (local.set $v (v128.load offset=2 (local.get $p)))
-          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $s0))
           (local.set $v (v128.load offset=20 (local.get $p)))
-          (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $s1))
           (local.set $v (v128.load offset=38 (local.get $p)))
-          (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s2 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $s2))
           (local.set $v (v128.load offset=56 (local.get $p)))
-          (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s3 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
+          (local.set $s0 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $s2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          ;; the 4 scales d_w · d_x
+          (local.set $d (f32x4.mul
+              (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+              (v128.load offset=256 (local.get $q))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (local.get $d)
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2))))
+                    (v128.load offset=272 (local.get $q)))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 72)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
     ;;#else
           (local.set $v (v128.load offset=2 (local.get $p)))
           (local.set $s0 (i32x4.add
@@ -2044,7 +2096,6 @@
             (i32x4.add
               (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)) (v128.load offset=224 (local.get $q)))
               (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 12)) (v128.load offset=240 (local.get $q))))))
-    ;;#end
           (local.set $s0 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
@@ -2063,7 +2114,7 @@
                       (i32.const 13))
                     (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
                   (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-              (v128.load (local.get $s))))
+              (v128.load offset=256 (local.get $q))))
           (local.set $acc
             (f32x4.add (local.get $acc)
               (f32x4.mul (local.get $d)
@@ -2071,41 +2122,68 @@
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                    (v128.load (local.get $c)))))))
+                    (v128.load offset=272 (local.get $q)))))))
           (local.set $p (i32.add (local.get $p) (i32.const 72)))
-          (local.set $q (i32.add (local.get $q) (i32.const 256)))
-          (local.set $s (i32.add (local.get $s) (i32.const 16)))
-          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
           (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+    ;;#end
         (br $quads)))
     ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
     (if (i32.gt_s (local.get $left) (i32.const 0))
       (then
     ;;#if relaxed
           (local.set $v (v128.load offset=2 (local.get $p)))
-          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $s0))
           (if (i32.gt_s (local.get $left) (i32.const 1))
             (then
             (local.set $v (v128.load offset=20 (local.get $p)))
-            (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $s1 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (v128.store (local.get $f) (local.get $s1))
             )
             (else (local.set $s1 (v128.const i32x4 0 0 0 0))))
           (if (i32.gt_s (local.get $left) (i32.const 2))
             (then
             (local.set $v (v128.load offset=38 (local.get $p)))
-            (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $s2 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (v128.store (local.get $f) (local.get $s2))
             )
             (else (local.set $s2 (v128.const i32x4 0 0 0 0))))
           (local.set $s3 (v128.const i32x4 0 0 0 0))
+          (local.set $s0 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
+          (local.set $s2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          ;; the 4 scales d_w · d_x
+          (local.set $d (f32x4.mul
+              (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+              (v128.load offset=256 (local.get $q))))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul (local.get $d)
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2))))
+                    (v128.load offset=272 (local.get $q)))))))
     ;;#else
           (local.set $v (v128.load offset=2 (local.get $p)))
           (local.set $s0 (i32x4.add
@@ -2143,7 +2221,6 @@
             )
             (else (local.set $s2 (v128.const i32x4 0 0 0 0))))
           (local.set $s3 (v128.const i32x4 0 0 0 0))
-    ;;#end
           (local.set $s0 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
@@ -2163,7 +2240,7 @@
                       (i32.const 13))
                     (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
                   (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
-              (v128.and (v128.load (local.get $s)) (local.get $mask))))
+              (v128.load offset=256 (local.get $q))))
           (local.set $acc
             (f32x4.add (local.get $acc)
               (f32x4.mul (local.get $d)
@@ -2171,7 +2248,8 @@
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                    (v128.load (local.get $c)))))))
+                    (v128.load offset=272 (local.get $q)))))))
+    ;;#end
 ))
     ;; $hsum written out: a call per row costs 3% of a decode
     (f32.add
@@ -2180,7 +2258,7 @@
 
   ;; Two rows ($p, $p2) of $row_q4f at once, each activation block loaded once for both: $row_q4f's
   ;; operations for each row, so the same bits (matmul_q uses it on rows of up to 16 blocks: 1.04x).
-  (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32) (param $f i32) (result f32 f32)
+  (func $row2r_q4f (param $p i32) (param $p2 i32) (param $nb i32) (param $q i32) (param $f i32) (result f32 f32)
     (local $acc v128) (local $acc2 v128) (local $v v128) (local $m v128) (local $one v128) (local $mask v128) (local $dx v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $a01 v128) (local $b01 v128) (local $left i32)
@@ -2198,61 +2276,103 @@
           (local.set $x0 (v128.load offset=0 (local.get $q)))
           (local.set $x1 (v128.load offset=16 (local.get $q)))
           (local.set $v (v128.load offset=2 (local.get $p)))
-          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $a0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (local.set $v (v128.load offset=2 (local.get $p2)))
-          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $b0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $a0))
           (v128.store offset=16 (local.get $f) (local.get $b0))
           (local.set $x0 (v128.load offset=64 (local.get $q)))
           (local.set $x1 (v128.load offset=80 (local.get $q)))
           (local.set $v (v128.load offset=20 (local.get $p)))
-          (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $a1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (local.set $v (v128.load offset=20 (local.get $p2)))
-          (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $b1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $a1))
           (v128.store offset=16 (local.get $f) (local.get $b1))
-          (local.set $a01 (i32x4.add
+          (local.set $a01 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
-          (local.set $b01 (i32x4.add
+          (local.set $b01 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
           (local.set $x0 (v128.load offset=128 (local.get $q)))
           (local.set $x1 (v128.load offset=144 (local.get $q)))
           (local.set $v (v128.load offset=38 (local.get $p)))
-          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $a0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (local.set $v (v128.load offset=38 (local.get $p2)))
-          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $b0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $a0))
           (v128.store offset=16 (local.get $f) (local.get $b0))
           (local.set $x0 (v128.load offset=192 (local.get $q)))
           (local.set $x1 (v128.load offset=208 (local.get $q)))
           (local.set $v (v128.load offset=56 (local.get $p)))
-          (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $a1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (local.set $v (v128.load offset=56 (local.get $p2)))
-          (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $b1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
-          (local.set $a0 (i32x4.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
+          (local.set $a0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
-          (local.set $b0 (i32x4.add
+          (local.set $b0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (local.set $dx (v128.load offset=256 (local.get $q)))
+          (local.set $x0 (v128.load offset=272 (local.get $q)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a01) (local.get $a0))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a01) (local.get $a0)))) (local.get $x0))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p2)
+                          (v128.load16_lane offset=36 2 (local.get $p2)
+                            (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
+                      (i32.const 13))
+                    (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b01) (local.get $b0))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0)))) (local.get $x0))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 72)))
+          (local.set $p2 (i32.add (local.get $p2) (i32.const 72)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
     ;;#else
           (local.set $x0 (v128.load offset=0 (local.get $q)))
           (local.set $x1 (v128.load offset=16 (local.get $q)))
@@ -2352,9 +2472,8 @@
           (local.set $b0 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
-    ;;#end
-          (local.set $dx (v128.load (local.get $s)))
-          (local.set $x0 (v128.load (local.get $c)))
+          (local.set $dx (v128.load offset=256 (local.get $q)))
+          (local.set $x0 (v128.load offset=272 (local.get $q)))
           (local.set $acc
             (f32x4.add (local.get $acc)
               (f32x4.mul
@@ -2393,10 +2512,9 @@
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0))) (local.get $x0))))))
           (local.set $p (i32.add (local.get $p) (i32.const 72)))
           (local.set $p2 (i32.add (local.get $p2) (i32.const 72)))
-          (local.set $q (i32.add (local.get $q) (i32.const 256)))
-          (local.set $s (i32.add (local.get $s) (i32.const 16)))
-          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
           (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+    ;;#end
         (br $quads)))
     ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
     (if (i32.gt_s (local.get $left) (i32.const 0))
@@ -2405,13 +2523,13 @@
           (local.set $x0 (v128.load offset=0 (local.get $q)))
           (local.set $x1 (v128.load offset=16 (local.get $q)))
           (local.set $v (v128.load offset=2 (local.get $p)))
-          (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $a0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (local.set $v (v128.load offset=2 (local.get $p2)))
-          (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $b0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
           (v128.store (local.get $f) (local.get $a0))
           (v128.store offset=16 (local.get $f) (local.get $b0))
           (if (i32.gt_s (local.get $left) (i32.const 1))
@@ -2419,21 +2537,21 @@
             (local.set $x0 (v128.load offset=64 (local.get $q)))
             (local.set $x1 (v128.load offset=80 (local.get $q)))
             (local.set $v (v128.load offset=20 (local.get $p)))
-            (local.set $a1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $a1 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (local.set $v (v128.load offset=20 (local.get $p2)))
-            (local.set $b1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $b1 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (v128.store (local.get $f) (local.get $a1))
             (v128.store offset=16 (local.get $f) (local.get $b1))
             )
             (else (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))))
-          (local.set $a01 (i32x4.add
+          (local.set $a01 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
-          (local.set $b01 (i32x4.add
+          (local.set $b01 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
           (if (i32.gt_s (local.get $left) (i32.const 2))
@@ -2441,25 +2559,64 @@
             (local.set $x0 (v128.load offset=128 (local.get $q)))
             (local.set $x1 (v128.load offset=144 (local.get $q)))
             (local.set $v (v128.load offset=38 (local.get $p)))
-            (local.set $a0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $a0 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (local.set $v (v128.load offset=38 (local.get $p2)))
-            (local.set $b0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $b0 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x0) (v128.and (local.get $v) (local.get $m)))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m))))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $x1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $m)))))
             (v128.store (local.get $f) (local.get $a0))
             (v128.store offset=16 (local.get $f) (local.get $b0))
             )
             (else (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))))
           (local.set $a1 (v128.const i32x4 0 0 0 0))
           (local.set $b1 (v128.const i32x4 0 0 0 0))
-          (local.set $a0 (i32x4.add
+          (local.set $a0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
-          (local.set $b0 (i32x4.add
+          (local.set $b0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          (local.set $dx (v128.load offset=256 (local.get $q)))
+          (local.set $x0 (v128.load offset=272 (local.get $q)))
+          (local.set $acc
+            (f32x4.add (local.get $acc)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p)
+                          (v128.load16_lane offset=36 2 (local.get $p)
+                            (v128.load16_lane offset=18 1 (local.get $p) (v128.load16_splat (local.get $p))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a01) (local.get $a0))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a01) (local.get $a0)))) (local.get $x0))))))
+          (local.set $acc2
+            (f32x4.add (local.get $acc2)
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.mul
+                  (v128.and
+                    (i32x4.shl
+                      (i32x4.extend_low_i16x8_s
+                        (v128.load16_lane offset=54 3 (local.get $p2)
+                          (v128.load16_lane offset=36 2 (local.get $p2)
+                            (v128.load16_lane offset=18 1 (local.get $p2) (v128.load16_splat (local.get $p2))))))
+                      (i32.const 13))
+                    (v128.and (local.get $mask) (v128.const i32x4 0x8fffffff 0x8fffffff 0x8fffffff 0x8fffffff)))
+                  (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))
+                  (local.get $dx))
+                (f32x4.convert_i32x4_s (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b01) (local.get $b0))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0)))) (local.get $x0))))))
     ;;#else
           (local.set $x0 (v128.load offset=0 (local.get $q)))
           (local.set $x1 (v128.load offset=16 (local.get $q)))
@@ -2549,10 +2706,9 @@
           (local.set $b0 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
-    ;;#end
           (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
-          (local.set $dx (v128.and (v128.load (local.get $s)) (local.get $mask)))
-          (local.set $x0 (v128.load (local.get $c)))
+          (local.set $dx (v128.load offset=256 (local.get $q)))
+          (local.set $x0 (v128.load offset=272 (local.get $q)))
           (local.set $acc
             (f32x4.add (local.get $acc)
               (f32x4.mul
@@ -2589,6 +2745,7 @@
                 (f32x4.convert_i32x4_s (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b01) (local.get $b0))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b01) (local.get $b0))) (local.get $x0))))))
+    ;;#end
 ))
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
@@ -2630,18 +2787,15 @@
 
   ;; Two tokens' dot products with a row unpacked by $unpack_q4 at $u (prefill): $row_q4f's integers
   ;; and float operations for each, so a prefill gives the bits of one-token steps. The second
-  ;; token's blocks, scales and sums are at $q + $qrow, $s + $srow and $c + $srow.
-  (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $s i32) (param $c i32)
-    (param $qrow i32) (param $srow i32) (param $f i32) (result f32 f32)
+  ;; token's quads are at $q + $qrow.
+  (func $row2_q4u (param $u i32) (param $nb i32) (param $q i32) (param $qrow i32) (param $f i32) (result f32 f32)
     (local $a0 v128) (local $a1 v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $one v128) (local $mask v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local $us i32) (local $left i32) (local $q1 i32) (local $s1p i32) (local $c1 i32)
+    (local $us i32) (local $left i32) (local $q1 i32)
     (local.set $one (v128.const i16x8 1 1 1 1 1 1 1 1))
     (local.set $q1 (i32.add (local.get $q) (local.get $qrow)))
-    (local.set $s1p (i32.add (local.get $s) (local.get $srow)))
-    (local.set $c1 (i32.add (local.get $c) (local.get $srow)))
     (local.set $us (i32.add (local.get $u) (i32.shl (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 6))))
     (local.set $left (local.get $nb))
     (block $fullDone
@@ -2650,48 +2804,76 @@
     ;;#if relaxed
           (local.set $w0 (v128.load offset=0 (local.get $u)))
           (local.set $w1 (v128.load offset=16 (local.get $u)))
-          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
-          (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1))))
+          (local.set $t0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1))))
           (v128.store (local.get $f) (local.get $s0))
           (v128.store offset=16 (local.get $f) (local.get $t0))
           (local.set $w0 (v128.load offset=64 (local.get $u)))
           (local.set $w1 (v128.load offset=80 (local.get $u)))
-          (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
-          (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1))))
+          (local.set $t1 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1))))
           (v128.store (local.get $f) (local.get $s1))
           (v128.store offset=16 (local.get $f) (local.get $t1))
-          (local.set $s0 (i32x4.add
+          (local.set $s0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
-          (local.set $t0 (i32x4.add
+          (local.set $t0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
           (local.set $w0 (v128.load offset=128 (local.get $u)))
           (local.set $w1 (v128.load offset=144 (local.get $u)))
-          (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s2 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
-          (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1))))
+          (local.set $t2 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1))))
           (v128.store (local.get $f) (local.get $s2))
           (v128.store offset=16 (local.get $f) (local.get $t2))
           (local.set $w0 (v128.load offset=192 (local.get $u)))
           (local.set $w1 (v128.load offset=208 (local.get $u)))
-          (local.set $s3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s3 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (local.get $w1)))))
-          (local.set $t3 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q)) (local.get $w1))))
+          (local.set $t3 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=192 (local.get $q1)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q1)) (local.get $w1)))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=208 (local.get $q1)) (local.get $w1))))
+          (local.set $s2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $t2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
+          (local.set $w0 (v128.load (local.get $us)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2))))
+                    (v128.load offset=272 (local.get $q)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q1)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2))))
+                    (v128.load offset=272 (local.get $q1)))))))
+          (local.set $u (i32.add (local.get $u) (i32.const 256)))
+          (local.set $us (i32.add (local.get $us) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 288)))
+          (local.set $left (i32.sub (local.get $left) (i32.const 4)))
     ;;#else
           (local.set $w0 (v128.load offset=0 (local.get $u)))
           (local.set $w1 (v128.load offset=16 (local.get $u)))
@@ -2745,7 +2927,6 @@
           (local.set $t3 (i32x4.add
             (i32x4.add (i32x4.dot_i16x8_s (local.get $w0) (v128.load offset=192 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w1) (v128.load offset=208 (local.get $q1))))
             (i32x4.add (i32x4.dot_i16x8_s (local.get $w2) (v128.load offset=224 (local.get $q1))) (i32x4.dot_i16x8_s (local.get $w3) (v128.load offset=240 (local.get $q1))))))
-    ;;#end
           (local.set $s2 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
@@ -2755,29 +2936,26 @@
           (local.set $w0 (v128.load (local.get $us)))
           (local.set $a0
             (f32x4.add (local.get $a0)
-              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load (local.get $s)))
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q)))
                 (f32x4.convert_i32x4_s
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                    (v128.load (local.get $c)))))))
+                    (v128.load offset=272 (local.get $q)))))))
           (local.set $a1
             (f32x4.add (local.get $a1)
-              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load (local.get $s1p)))
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q1)))
                 (f32x4.convert_i32x4_s
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
-                    (v128.load (local.get $c1)))))))
+                    (v128.load offset=272 (local.get $q1)))))))
           (local.set $u (i32.add (local.get $u) (i32.const 256)))
           (local.set $us (i32.add (local.get $us) (i32.const 16)))
-          (local.set $q (i32.add (local.get $q) (i32.const 256)))
-          (local.set $q1 (i32.add (local.get $q1) (i32.const 256)))
-          (local.set $s (i32.add (local.get $s) (i32.const 16)))
-          (local.set $s1p (i32.add (local.get $s1p) (i32.const 16)))
-          (local.set $c (i32.add (local.get $c) (i32.const 16)))
-          (local.set $c1 (i32.add (local.get $c1) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 288)))
+          (local.set $q1 (i32.add (local.get $q1) (i32.const 288)))
           (local.set $left (i32.sub (local.get $left) (i32.const 4)))
+    ;;#end
         (br $quads)))
     ;; the last 1-3 blocks: the same steps, missing blocks' sums 0 and scales +0
     (if (i32.gt_s (local.get $left) (i32.const 0))
@@ -2785,50 +2963,74 @@
     ;;#if relaxed
           (local.set $w0 (v128.load offset=0 (local.get $u)))
           (local.set $w1 (v128.load offset=16 (local.get $u)))
-          (local.set $s0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+          (local.set $s0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1)))))
-          (local.set $t0 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q)) (local.get $w1))))
+          (local.set $t0 (i16x8.add
             (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=0 (local.get $q1)) (local.get $w0))
-            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1)))))
+            (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=16 (local.get $q1)) (local.get $w1))))
           (v128.store (local.get $f) (local.get $s0))
           (v128.store offset=16 (local.get $f) (local.get $t0))
           (if (i32.gt_s (local.get $left) (i32.const 1))
             (then
             (local.set $w0 (v128.load offset=64 (local.get $u)))
             (local.set $w1 (v128.load offset=80 (local.get $u)))
-            (local.set $s1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $s1 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q)) (local.get $w0))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1)))))
-            (local.set $t1 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q)) (local.get $w1))))
+            (local.set $t1 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=64 (local.get $q1)) (local.get $w0))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1)))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=80 (local.get $q1)) (local.get $w1))))
             (v128.store (local.get $f) (local.get $s1))
             (v128.store offset=16 (local.get $f) (local.get $t1))
             )
             (else (local.set $s1 (v128.const i32x4 0 0 0 0)) (local.set $t1 (v128.const i32x4 0 0 0 0))))
-          (local.set $s0 (i32x4.add
+          (local.set $s0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s1))))
-          (local.set $t0 (i32x4.add
+          (local.set $t0 (i16x8.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
           (if (i32.gt_s (local.get $left) (i32.const 2))
             (then
             (local.set $w0 (v128.load offset=128 (local.get $u)))
             (local.set $w1 (v128.load offset=144 (local.get $u)))
-            (local.set $s2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+            (local.set $s2 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q)) (local.get $w0))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1)))))
-            (local.set $t2 (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q)) (local.get $w1))))
+            (local.set $t2 (i16x8.add
               (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=128 (local.get $q1)) (local.get $w0))
-              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1)))))
+              (i16x8.relaxed_dot_i8x16_i7x16_s (v128.load offset=144 (local.get $q1)) (local.get $w1))))
             (v128.store (local.get $f) (local.get $s2))
             (v128.store offset=16 (local.get $f) (local.get $t2))
             )
             (else (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $t2 (v128.const i32x4 0 0 0 0))))
           (local.set $s3 (v128.const i32x4 0 0 0 0))
           (local.set $t3 (v128.const i32x4 0 0 0 0))
+          (local.set $s2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
+          (local.set $t2 (i16x8.add
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t2) (local.get $t3))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t2) (local.get $t3))))
+          (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+          (local.set $w0 (v128.and (v128.load (local.get $us)) (local.get $mask)))
+          (local.set $a0
+            (f32x4.add (local.get $a0)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2))))
+                    (v128.load offset=272 (local.get $q)))))))
+          (local.set $a1
+            (f32x4.add (local.get $a1)
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q1)))
+                (f32x4.convert_i32x4_s
+                  (i32x4.sub (i32x4.dot_i16x8_s (local.get $one) (i16x8.add
+                        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
+                        (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2))))
+                    (v128.load offset=272 (local.get $q1)))))))
     ;;#else
           (local.set $w0 (v128.load offset=0 (local.get $u)))
           (local.set $w1 (v128.load offset=16 (local.get $u)))
@@ -2882,7 +3084,6 @@
             (else (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $t2 (v128.const i32x4 0 0 0 0))))
           (local.set $s3 (v128.const i32x4 0 0 0 0))
           (local.set $t3 (v128.const i32x4 0 0 0 0))
-    ;;#end
           (local.set $s2 (i32x4.add
               (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s2) (local.get $s3))
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s2) (local.get $s3))))
@@ -2893,20 +3094,21 @@
           (local.set $w0 (v128.and (v128.load (local.get $us)) (local.get $mask)))
           (local.set $a0
             (f32x4.add (local.get $a0)
-              (f32x4.mul (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s)) (local.get $mask)))
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q)))
                 (f32x4.convert_i32x4_s
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s0) (local.get $s2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s0) (local.get $s2)))
-                    (v128.load (local.get $c)))))))
+                    (v128.load offset=272 (local.get $q)))))))
           (local.set $a1
             (f32x4.add (local.get $a1)
-              (f32x4.mul (f32x4.mul (local.get $w0) (v128.and (v128.load (local.get $s1p)) (local.get $mask)))
+              (f32x4.mul (f32x4.mul (local.get $w0) (v128.load offset=256 (local.get $q1)))
                 (f32x4.convert_i32x4_s
                   (i32x4.sub (i32x4.add
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t2))
                       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t2)))
-                    (v128.load (local.get $c1)))))))
+                    (v128.load offset=272 (local.get $q1)))))))
+    ;;#end
 ))
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
@@ -2932,7 +3134,7 @@
     (local $four i32) (local $qrow i32) (local $srow i32) (local $o i32) (local $db i32)
     (local $jt i32) (local $je i32) (local $tile i32) (local $t0 i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $xc i32) (local $c i32) (local $sum1 f32) (local $sum2 f32)
+    (local $c i32) (local $sum1 f32) (local $sum2 f32)
     (local.set $four (i32.eq (local.get $t) (i32.const 4)))
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
     (local.set $rb (i32.mul (local.get $nb) (select (i32.const 18) (i32.const 34) (local.get $four))))
@@ -2944,9 +3146,9 @@
     (if (i32.eqz (local.get $tile)) (then (local.set $tile (i32.const 1))))
     (if (i32.and (local.get $four) (i32.eqz (local.get $two)))
       (then
-        ;; q4_0 on 8-bit activations: every token meets every row of a tile; order_q4's sums
-        ;; (4 bytes per block) follow the scales
-        (local.set $xc (i32.add (local.get $xs) (i32.mul (local.get $n) (local.get $srow))))
+        ;; q4_0 on 8-bit activations, $xq from order_q4 ($xs unused): every token meets every row
+        ;; of a tile
+        (local.set $qrow (i32.mul (i32.shr_u (i32.add (local.get $nb) (i32.const 3)) (i32.const 2)) (i32.const 288)))
         (local.set $jt (local.get $r0))
         (block $fastDone
           (loop $fastTiles
@@ -2967,9 +3169,7 @@
                   (loop $pairs
                     (call $row2_q4u (local.get $scratch) (local.get $nb)
                       (i32.add (local.get $xq) (i32.mul (local.get $t0) (local.get $qrow)))
-                      (i32.add (local.get $xs) (i32.mul (local.get $t0) (local.get $srow)))
-                      (i32.add (local.get $xc) (i32.mul (local.get $t0) (local.get $srow)))
-                      (local.get $qrow) (local.get $srow)
+                      (local.get $qrow)
                       ;; after the unpacked row: 68 bytes per block of $nb rounded up to a quad
                       (i32.add (local.get $scratch)
                         (i32.mul (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (i32.const 68))))
@@ -2986,8 +3186,6 @@
               (loop $fastToks
                 (br_if $fastToksDone (i32.ge_u (local.get $tok) (local.get $n)))
                 (local.set $q (i32.add (local.get $xq) (i32.mul (local.get $tok) (local.get $qrow))))
-                (local.set $s (i32.add (local.get $xs) (i32.mul (local.get $tok) (local.get $srow))))
-                (local.set $c (i32.add (local.get $xc) (i32.mul (local.get $tok) (local.get $srow))))
                 (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $tok) (local.get $d)) (local.get $jt)) (i32.const 2))))
                 (local.set $p (i32.add (local.get $w) (i32.mul (local.get $jt) (local.get $rb))))
                 (local.set $end (i32.add (local.get $w) (i32.mul (local.get $je) (local.get $rb))))
@@ -2996,7 +3194,7 @@
                   (br_if $pairsDone (i32.gt_u (local.get $nb) (i32.const 16)))
                   (loop $fastPairs
                     (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.shl (local.get $rb) (i32.const 1))) (local.get $end)))
-                    (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch))
+                    (call $row2r_q4f (local.get $p) (i32.add (local.get $p) (local.get $rb)) (local.get $nb) (local.get $q) (local.get $scratch))
                     (local.set $sum2) (local.set $sum1)
                     (f32.store (local.get $o) (local.get $sum1))
                     (f32.store offset=4 (local.get $o) (local.get $sum2))
@@ -3006,7 +3204,7 @@
                 (if (i32.lt_u (local.get $p) (local.get $end)) (then
                 (loop $fastRows
                   (f32.store (local.get $o)
-                    (call $row_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $s) (local.get $c) (local.get $scratch)))
+                    (call $row_q4f (local.get $p) (local.get $nb) (local.get $q) (local.get $scratch)))
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (local.set $p (i32.add (local.get $p) (local.get $rb)))
                   (br_if $fastRows (i32.lt_u (local.get $p) (local.get $end))))))

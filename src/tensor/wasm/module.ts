@@ -48,7 +48,7 @@ export interface KernelExports {
   ): void;
   quantize_x(x: number, xq: number, xs: number, count: number, two: number): void;
   quantize_k(x: number, xq: number, xs: number, count: number): void;
-  order_q4(xq: number, xc: number, blocks: number): void;
+  order_q4(xq: number, xs: number, dst: number, blocksPerToken: number, n: number): void;
   dequant_row(t: number, w: number, y: number, k: number): void;
   rmsnorm(out: number, x: number, w: number, eps: number, n: number, dim: number): void;
   softmax(x: number, len: number): void;
@@ -157,10 +157,11 @@ function sameQ4Products(a: WebAssembly.Module, b: WebAssembly.Module): boolean {
     for (let i = 0; i < k; i++) xs[i] = i < 32 ? (i % 2 ? -1 : 1) : next() * 2 - 1;
     const xq = 16384;
     const xsc = xq + (k / 32) * 64;
+    const ordered = 20480;
     const out = 24576;
     e.quantize_x(x, xq, xsc, k, 0);
-    e.order_q4(xq, xsc + (k / 32) * 4, k / 32);
-    e.matmul_q(4, w, xq, xsc, out, 1, rows, k, 0, rows, 0, 32768);
+    e.order_q4(xq, xsc, ordered, k / 32, 1);
+    e.matmul_q(4, w, ordered, xsc, out, 1, rows, k, 0, rows, 0, 32768);
     return Array.from(new Uint32Array(memory.buffer, out, rows));
   });
   return results[0].every((bits, i) => bits === results[1][i]);

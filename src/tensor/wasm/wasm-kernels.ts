@@ -130,18 +130,19 @@ export class WasmKernels implements Kernels {
     if (w.dtype === "q8_0" || w.dtype === "q4_0") {
       const two = this.quantize ? 0 : 1;
       const blocks = (n * k) / 32;
-      // 64 (exact: 128) bytes of quants per block, then f32 scales; q4_0's fast path adds a 4-byte
-      // sum per block and reads the scales and sums of a row's last quad whole, up to 12 bytes
-      // past a token's (unused: kernels.wat); 84 bytes a block leave room for that
-      const xq = this.q8Buffer(blocks * (two ? 136 : 84));
+      // 64 (exact: 128) bytes of quants per block, then f32 scales; q4_0's fast path rewrites them
+      // as quads of 4 blocks, 288 bytes each, per token (kernels.wat order_q4)
+      const fastQ4 = !two && w.dtype === "q4_0";
+      const quads = Math.ceil(k / 128);
+      const xq = this.q8Buffer(blocks * (two ? 136 : 68) + (fastQ4 ? n * quads * 288 : 0));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
-      if (!two && w.dtype === "q4_0") this.e.order_q4(xq, xs + blocks * 4, blocks);
+      const ordered = xs + blocks * 4;
+      if (fastQ4) this.e.order_q4(xq, xs, ordered, k / 32, n);
       // a q4_0 prefill's unpacked row and its scales (68 bytes per block, whole quads), and the 32
       // bytes the row loops store to
-      const quads = Math.ceil(k / 128);
-      this.threadScratch((!two && w.dtype === "q4_0" && n > 1 ? quads * 4 * 68 : 0) + 32);
-      this.setArgs(t, wp, xq, xs, op, n, d, k, two);
+      this.threadScratch((fastQ4 && n > 1 ? quads * 4 * 68 : 0) + 32);
+      this.setArgs(t, wp, fastQ4 ? ordered : xq, xs, op, n, d, k, two);
       this.run(OP_MATMUL_Q, d, n * d * k);
     } else if (this.quantize && t >= DTYPE_IDS.q4_k) {
       const blocks = (n * k) / 256;
