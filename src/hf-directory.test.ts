@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FormatError } from "./errors.js";
 import { parseSafetensors } from "./formats/safetensors.js";
 import { loadModel } from "./load-model.js";
 import { f32ToF16 } from "./tensor/dtype.js";
-import { maxAbsDiff, readF32, sharedPath } from "./testing/shared.js";
+import { maxAbsDiff, readF32, sharedPath, tempDir } from "./testing/shared.js";
 
 const LLAMA_HF = sharedPath("golden", "models", "llama-hf");
 const TOKENIZER = sharedPath("golden", "models", "llama2c-tokenizer.bin");
@@ -57,7 +56,7 @@ function goldenEntries(): Array<{ name: string; shape: number[]; values: Float32
 }
 
 function modelDir(files: Record<string, Uint8Array | string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "nextoken-hf-"));
+  const dir = tempDir("nextoken-hf-");
   copyFileSync(join(LLAMA_HF, "config.json"), join(dir, "config.json"));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { randomGguf } from "./bench/random-model.js";
 import { loadModel, type LoadModelOptions } from "./load-model.js";
 import { kernelModule } from "./tensor/wasm/module.js";
-import { maxAbsDiff, readF32, sharedPath } from "./testing/shared.js";
+import { maxAbsDiff, readF32, sharedPath, tempDir } from "./testing/shared.js";
 
 // The golden logits on every kernel path: plain TypeScript, WebAssembly SIMD on one thread and on
 // two (every matrix split across both threads, however small) on the exact path, and quantized
@@ -107,7 +106,7 @@ test("a random Q4_K/Q6_K model on 8-bit activations stays within 0.04 log-prob o
   // Block scale 1/32768: logits within ±3. Random weights at larger scales make a chaotic network in
   // which the 8-bit activations' ~0.3% per product grows past any fixed tolerance at some positions.
   const shape = { dim: 256, hidden: 512, layers: 2, heads: 4, kvHeads: 2, vocab: 512, context: 64 };
-  const path = join(mkdtempSync(join(tmpdir(), "nextoken-")), "random-q4_k.gguf");
+  const path = join(tempDir("nextoken-"), "random-q4_k.gguf");
   writeFileSync(path, randomGguf(shape, "q4_k", 1, 1 / 32768));
   const ids = Array.from({ length: 20 }, (_, i) => 3 + ((i * 37) % 500));
   const logits = async (options: LoadModelOptions) => {

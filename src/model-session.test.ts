@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
@@ -13,7 +12,7 @@ import {
 import { parseGguf } from "./formats/gguf.js";
 import { writeGguf, type GgufWriteValue } from "./formats/gguf-writer.js";
 import { loadModel } from "./load-model.js";
-import { maxAbsDiff, sharedPath } from "./testing/shared.js";
+import { maxAbsDiff, sharedPath, tempDir } from "./testing/shared.js";
 
 const LLAMA_HF = sharedPath("golden", "models", "llama-hf");
 const TOKENIZER = sharedPath("golden", "models", "llama2c-tokenizer.bin");
@@ -109,7 +108,7 @@ test("bad token ids, empty input and use after dispose are refused", async () =>
 
 /** A copy of the golden llama-hf directory with its config edited. */
 function editedHfDir(edit: (config: Record<string, unknown>) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), "nextoken-"));
+  const dir = tempDir("nextoken-");
   const config = JSON.parse(readFileSync(join(LLAMA_HF, "config.json"), "utf8")) as Record<string, unknown>;
   edit(config);
   writeFileSync(join(dir, "config.json"), JSON.stringify(config));
@@ -154,7 +153,7 @@ test("a GGUF missing a tensor names it", async () => {
       dtype: t.dtype,
       bytes: bytes.subarray(t.byteOffset, t.byteOffset + t.byteLength),
     }));
-  const dir = mkdtempSync(join(tmpdir(), "nextoken-"));
+  const dir = tempDir("nextoken-");
   const path = join(dir, "broken.gguf");
   writeFileSync(path, writeGguf(metadata, tensors));
   await assert.rejects(

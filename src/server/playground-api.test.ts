@@ -2,8 +2,7 @@
 // match fresh forward passes, forks reuse the cache, generation matches the library, bad input is 4xx.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Hono } from "hono";
@@ -14,7 +13,7 @@ import type { BeamTree, SequenceReport } from "./playground-generate.js";
 import { type RunningServer, startServer } from "./server.js";
 import { SessionStore } from "./playground-sessions.js";
 import { serveStatic } from "./static.js";
-import { sharedPath } from "../testing/shared.js";
+import { sharedPath, tempDir } from "../testing/shared.js";
 import { countingSessions } from "./testing.js";
 
 const MODEL = sharedPath("models", "stories260K", "stories260K-f32.gguf");
@@ -400,11 +399,13 @@ describe("playground sessions", () => {
 
 describe("playground page files", () => {
   test("/ serves index.html and /assets its files; nothing outside the root; a missing build says how", async () => {
-    const root = mkdtempSync(join(tmpdir(), "nextoken-web-"));
-    mkdirSync(join(root, "assets"));
+    // root one level down, so the file that ../.. reaches is ours too
+    const outside = tempDir("nextoken-web-");
+    const root = join(outside, "root");
+    mkdirSync(join(root, "assets"), { recursive: true });
     writeFileSync(join(root, "index.html"), "<!doctype html><title>t</title>");
     writeFileSync(join(root, "assets", "app-1.js"), "export {}");
-    writeFileSync(join(tmpdir(), "secret.txt"), "no");
+    writeFileSync(join(outside, "secret.txt"), "no");
     const app = new Hono();
     serveStatic(app, root);
     const page = await app.request("/");

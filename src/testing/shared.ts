@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A path under ../shared (golden data and real checkpoints), relative to the repo root. */
@@ -18,4 +19,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
   return max;
+}
+
+const tempDirs: string[] = [];
+
+/** A new directory under the OS temp dir, removed with its contents when this test process exits. */
+export function tempDir(prefix: string): string {
+  if (tempDirs.length === 0) {
+    process.on("exit", () => {
+      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
