@@ -24,10 +24,8 @@
 
   ;; ---------------------------------------------------------------- helpers
 
-  (func $hsum (param $v v128) (result f32)
-    (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
-      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+  ;; A vector's lanes are always summed (l0 + l1) + (l2 + l3), written out where needed: a call
+  ;; per row (V8 does not inline wasm calls) cost 3% of a Q4_0 decode.
 
   ;; f16 bits -> f32: (bits & 0x7fff) << 13 read as f32 times 2^112 rebiases the exponent and
   ;; normalises subnormals; inf/NaN get the f32 all-ones exponent; then the sign.
@@ -104,7 +102,8 @@
           (local.set $w (i32.add (local.get $w) (i32.const 64)))
           (local.set $x (i32.add (local.get $x) (i32.const 64)))
           (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
-    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))) (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
     (block $done
       (loop $t
@@ -142,8 +141,10 @@
           (local.set $x (i32.add (local.get $x) (i32.const 64)))
           (local.set $y (i32.add (local.get $y) (i32.const 64)))
           (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))
-    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
-    (local.set $t (call $hsum (f32x4.add (f32x4.add (local.get $b0) (local.get $b1)) (f32x4.add (local.get $b2) (local.get $b3)))))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))) (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+    (local.set $b0 (f32x4.add (f32x4.add (local.get $b0) (local.get $b1)) (f32x4.add (local.get $b2) (local.get $b3))))
+    (local.set $t (f32.add (f32.add (f32x4.extract_lane 0 (local.get $b0)) (f32x4.extract_lane 1 (local.get $b0))) (f32.add (f32x4.extract_lane 2 (local.get $b0)) (f32x4.extract_lane 3 (local.get $b0)))))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
     (block $done
       (loop $tail
@@ -196,7 +197,8 @@
               (local.set $w (i32.add (local.get $w) (i32.const 32)))
               (local.set $x (i32.add (local.get $x) (i32.const 64)))
               (br_if $l (i32.lt_u (local.get $x) (local.get $end))))))))
-    (local.set $s (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))) (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const 15)) (i32.const 2))))
     (block $done
       (loop $t
@@ -577,7 +579,7 @@
       (local.set $p (i32.add (local.get $p) (select (i32.const 176) (i32.const 144) (local.get $five))))
       (local.set $s (i32.add (local.get $s) (i32.const 64)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
-    (call $hsum (local.get $acc)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
   ;; One token's dot product with one q6_K row of $nb super-blocks at $p, on activations from
   ;; quantize_k. Per half of 128 values and 16 columns l at a time, bytes of ql[l], ql[l+32] and
@@ -672,7 +674,7 @@
       (local.set $p (i32.add (local.get $p) (i32.const 210)))
       (local.set $s (i32.add (local.get $s) (i32.const 64)))
       (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
-    (call $hsum (local.get $acc)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
   ;; Prefill (n >= 2): each row is unpacked once into this thread's scratch, then every token
   ;; multiplies it in place ($row_unpacked). The unpacked weights lie in the activations' order, so
@@ -905,7 +907,7 @@
       (local.set $u (i32.add (local.get $u) (i32.const 512)))
       (local.set $s (i32.add (local.get $s) (i32.const 64)))
       (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
-    (call $hsum (local.get $acc)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
   ;; $row_unpacked for two tokens at once (q, s and q2, s2), sharing the weight and scale loads;
   ;; each token's integers and float steps are $row_unpacked's.
@@ -997,7 +999,7 @@
       (local.set $s (i32.add (local.get $s) (i32.const 64)))
       (local.set $s2 (i32.add (local.get $s2) (i32.const 64)))
       (br_if $blocks (i32.lt_u (local.get $u) (local.get $end))))
-    (call $hsum (local.get $acc)) (call $hsum (local.get $acc2)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2))) (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
 
 ;; out (n, d) = x (n, k) @ W^T for rows r0..r1 of q4_K / q5_K / q6_K W (d, k), x from quantize_k.
   ;; One token: $row_q45k / $row_q6k per row. More: rows in tiles of ~128 KB, and per group of up
@@ -2251,7 +2253,6 @@
                     (v128.load offset=272 (local.get $q)))))))
     ;;#end
 ))
-    ;; $hsum written out: a call per row costs 3% of a decode
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
@@ -3233,13 +3234,13 @@
                 (local.get $q) (local.get $s) (local.get $qrow) (local.get $srow))
               (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
               (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $t0) (local.get $d)) (local.get $j)) (i32.const 2))))
-              (f32.store (local.get $o) (call $hsum (local.get $a0)))
+              (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))) (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
               (local.set $o (i32.add (local.get $o) (local.get $db)))
-              (f32.store (local.get $o) (call $hsum (local.get $a1)))
+              (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a1)) (f32x4.extract_lane 1 (local.get $a1))) (f32.add (f32x4.extract_lane 2 (local.get $a1)) (f32x4.extract_lane 3 (local.get $a1)))))
               (local.set $o (i32.add (local.get $o) (local.get $db)))
-              (f32.store (local.get $o) (call $hsum (local.get $a2)))
+              (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a2)) (f32x4.extract_lane 1 (local.get $a2))) (f32.add (f32x4.extract_lane 2 (local.get $a2)) (f32x4.extract_lane 3 (local.get $a2)))))
               (local.set $o (i32.add (local.get $o) (local.get $db)))
-              (f32.store (local.get $o) (call $hsum (local.get $a3)))
+              (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a3)) (f32x4.extract_lane 1 (local.get $a3))) (f32.add (f32x4.extract_lane 2 (local.get $a3)) (f32x4.extract_lane 3 (local.get $a3)))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br_if $rows4 (i32.lt_u (local.get $j) (local.get $je))))
             (local.set $t0 (i32.add (local.get $t0) (i32.const 4)))
@@ -3267,12 +3268,12 @@
                       (local.get $q) (local.get $s) (local.get $q2) (local.get $s2))
                     (local.set $acc2)
                     (local.set $acc)
-                    (f32.store (local.get $o) (call $hsum (local.get $acc)))
-                    (f32.store (i32.add (local.get $o) (local.get $db)) (call $hsum (local.get $acc2)))
+                    (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+                    (f32.store (i32.add (local.get $o) (local.get $db)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2))) (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
                     (local.set $tok (i32.add (local.get $tok) (i32.const 2))))
                   (else
                     (local.set $acc (call $row_q (local.get $four) (local.get $two) (local.get $p) (local.get $end) (local.get $q) (local.get $s) (local.get $scratch)))
-                    (f32.store (local.get $o) (call $hsum (local.get $acc)))
+                    (f32.store (local.get $o) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
                     (local.set $tok (i32.add (local.get $tok) (i32.const 1)))))
                 (br $toks)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -3300,7 +3301,7 @@
           (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $sv) (local.get $sv))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br $v)))
-        (local.set $ss (call $hsum (local.get $acc)))
+        (local.set $ss (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (block $sd (loop $s
           (br_if $sd (i32.ge_u (local.get $i) (local.get $dim)))
           (local.set $scale (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))))
@@ -3403,7 +3404,7 @@
           (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2))))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br $m)))
-        (local.set $mean (call $hsum (local.get $acc)))
+        (local.set $mean (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (block $mtd (loop $mt
           (br_if $mtd (i32.ge_u (local.get $i) (local.get $dim)))
           (local.set $mean (f32.add (local.get $mean) (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2))))))
@@ -3420,7 +3421,7 @@
           (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (local.get $v))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br $vl)))
-        (local.set $var (call $hsum (local.get $acc)))
+        (local.set $var (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (block $vtd (loop $vt
           (br_if $vtd (i32.ge_u (local.get $i) (local.get $dim)))
           (local.set $scale (f32.sub (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $mean)))
@@ -3589,7 +3590,7 @@
         (local.set $qo (i32.add (local.get $q) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $nHeads)) (local.get $h)) (local.get $hd)) (i32.const 2))))
         (local.set $ko (i32.shl (i32.mul (i32.div_u (local.get $h) (i32.div_u (local.get $nHeads) (local.get $nKvHeads))) (local.get $hd)) (i32.const 2)))
         ;; scores and their max, 4 positions at a time while hd % 4 = 0: 4 independent chains (and
-        ;; 4 rows streaming in), each lane the sequence of one position below; $hsum's
+        ;; 4 rows streaming in), each lane the sequence of one position below; the usual
         ;; (l0 + l1) + (l2 + l3) for all 4 by two shuffle-add rounds
         (local.set $max (f32.const -inf))
         (local.set $kp (i32.add (local.get $kc) (local.get $ko)))
@@ -3652,7 +3653,7 @@
                   (v128.load (i32.add (local.get $kp) (i32.shl (local.get $i) (i32.const 2)))))))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $v)))
-          (local.set $s (call $hsum (local.get $a)))
+          (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a))) (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
           (block $sd (loop $sl
             (br_if $sd (i32.ge_u (local.get $i) (local.get $hd)))
             (local.set $s
@@ -3680,7 +3681,7 @@
           (local.set $sum (f32x4.add (local.get $sum) (local.get $a)))
           (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
           (br $e)))
-        (local.set $s (call $hsum (local.get $sum)))
+        (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum))) (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
         (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
         (block $etd (loop $et
           (br_if $etd (i32.ge_u (local.get $ap) (local.get $aend)))
@@ -3843,7 +3844,7 @@
                   (f32x4.mul (v128.and (local.get $b) (local.get $mask)) (local.get $magic)))))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $v)))
-          (local.set $s (call $hsum (local.get $a)))
+          (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a))) (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
           (block $sd (loop $sl
             (br_if $sd (i32.ge_u (local.get $i) (local.get $hd)))
             (local.set $s
@@ -3871,7 +3872,7 @@
           (local.set $sum (f32x4.add (local.get $sum) (local.get $a)))
           (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
           (br $e)))
-        (local.set $s (call $hsum (local.get $sum)))
+        (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum))) (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
         (local.set $aend (i32.add (local.get $att) (i32.shl (local.get $len) (i32.const 2))))
         (block $etd (loop $et
           (br_if $etd (i32.ge_u (local.get $ap) (local.get $aend)))
