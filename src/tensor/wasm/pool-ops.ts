@@ -10,9 +10,12 @@ import type { KernelExports } from "./module.js";
  * indices by compare-and-swap on NEXT; a claim only succeeds while NEXT still carries the
  * generation the thread woke for, so a thread that wakes late can never run a stale chunk.
  */
+// GEN and the arguments (read by every thread), NEXT (claimed by every thread) and DONE (counted
+// by every thread) lie in cache lines of their own (the block is 64-byte aligned), so a claim does
+// not evict the line the other thread is spinning on.
 export const GEN = 0;
-export const NEXT = 1;
-export const DONE = 2;
+export const NEXT = 32;
+export const DONE = 48;
 export const OP = 3;
 export const NCHUNKS = 4;
 export const CHUNK = 5;
@@ -22,11 +25,11 @@ export const STOP = 7;
 export const SCRATCH = 8;
 export const STRIDE = 9;
 /** Chunks run by workers (not the caller) since the pool started: shows the workers take part. */
-export const WORKER_CHUNKS = 10;
+export const WORKER_CHUNKS = 49;
 /** Set when a worker's chunk threw: the caller reports it instead of waiting forever. */
 export const FAILED = 11;
 export const ARGS = 16;
-export const CONTROL_INTS = 32;
+export const CONTROL_INTS = 64;
 
 export const OP_MATMUL = 0;
 export const OP_MATMUL_Q = 1;

@@ -22,6 +22,12 @@ import {
  * chunks, means the worker's core is busy elsewhere (a free worker finishes about when the caller does).
  */
 const STALL_MS = 0.1;
+/**
+ * The same for a call that found the workers asleep (not hot): waking one takes ~50 µs, which
+ * counted as a stall made every decode's first product after a pause (sampling, a new token)
+ * switch the pool off for SOLO_MS, so two threads decoded no faster than one.
+ */
+const WAKE_MS = 1;
 /** How long to run alone after a stall before trying the workers again. */
 const SOLO_MS = 200;
 
@@ -103,6 +109,7 @@ export class ThreadPool {
   /** Runs `op` over `total` rows in chunks of `chunk` on every thread; returns when all are done. */
   run(op: number, total: number, chunk: number): void {
     const c = this.control;
+    const hot = this.hot;
     const nChunks = Math.ceil(total / chunk);
     const gen = (this.gen = (this.gen + 1) & 0xffff);
     c[OP] = op;
@@ -127,7 +134,10 @@ export class ThreadPool {
       }
       const now = performance.now();
       const waited = now - waitStart;
-      this.soloUntil = waited > STALL_MS && waited > (waitStart - start) / 2 ? now + SOLO_MS : 0;
+      // a sleeping worker takes ~50 µs to wake: only a worker that was spinning, or one later
+      // than any wake, has lost its core
+      const stall = hot ? STALL_MS : WAKE_MS;
+      this.soloUntil = waited > stall && waited > (waitStart - start) / 2 ? now + SOLO_MS : 0;
       this.lastEnd = now;
     }
     // a worker's chunk counts as done even when it trapped: this call's output is then wrong
