@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { randomGguf } from "./bench/random-model.js";
+import { InvalidOptionError } from "./errors.js";
 import { loadModel, type LoadModelOptions } from "./load-model.js";
 import { kernelModule } from "./tensor/wasm/module.js";
 import { maxAbsDiff, readF32, sharedPath, tempDir } from "./testing/shared.js";
@@ -68,6 +69,32 @@ function expectedKernels(options: LoadModelOptions): string {
 test("the default kernels are the relaxed SIMD build, which runs (and passes its self-test) on Node >= 20", () => {
   assert.equal(kernelModule()?.build, "relaxed-simd");
   assert.equal(kernelModule("simd128")?.build, "simd128");
+});
+
+test("kernels and NEXTOKEN_KERNELS are checked and named, and select the build", async () => {
+  const file = sharedPath("golden", "models", "llama-q4_0.gguf");
+  await assert.rejects(
+    loadModel(file, { kernels: "wasm-avx" as never }),
+    (e: unknown) =>
+      e instanceof InvalidOptionError &&
+      e.message === 'kernels must be "wasm", "wasm-relaxed-simd", "wasm-simd128" or "js", got "wasm-avx"',
+  );
+  process.env.NEXTOKEN_KERNELS = "simd";
+  try {
+    await assert.rejects(
+      loadModel(file),
+      (e: unknown) => e instanceof InvalidOptionError && e.option === "NEXTOKEN_KERNELS",
+    );
+    process.env.NEXTOKEN_KERNELS = "wasm-simd128";
+    const plain = await loadModel(file);
+    assert.equal(plain.kernels.name, "wasm-simd128");
+    const relaxed = await loadModel(file, { kernels: "wasm-relaxed-simd" });
+    assert.equal(relaxed.kernels.name, "wasm-relaxed-simd", "the option wins");
+    plain.dispose();
+    relaxed.dispose();
+  } finally {
+    delete process.env.NEXTOKEN_KERNELS;
+  }
 });
 
 /** log-softmax of each row of `vocab` logits. */

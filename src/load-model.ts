@@ -67,7 +67,8 @@ export interface LoadModelOptions {
    * "wasm" (default where WebAssembly SIMD128 is available): SIMD kernels over weights loaded into
    * WebAssembly memory (4 GiB at most), the relaxed SIMD build where the runtime has relaxed SIMD
    * (Node 20: turned on by nextoken, see tensor/wasm/module.ts) and it passes a self-test, else
-   * the SIMD128 build; both give the same bits, relaxed SIMD is 1.3x faster on Q4_0 weights.
+   * the SIMD128 build; both give the same bits, relaxed SIMD is faster on Q4_0 weights (1.2-1.3x
+   * decoding, 1.4-1.5x prompts).
    * "wasm-relaxed-simd" / "wasm-simd128": that build, or an error where it cannot run. "js": the
    * plain TypeScript reference kernels. NEXTOKEN_KERNELS sets the default.
    */
@@ -111,9 +112,14 @@ interface Backend {
 function chooseBackend(options: LoadModelOptions): Backend {
   const env = process.env;
   const kind: string = options.kernels ?? (env.NEXTOKEN_KERNELS || "wasm");
+  const kernelsOption = options.kernels === undefined ? "NEXTOKEN_KERNELS" : "kernels";
   if (!isKernelChoice(kind)) {
-    const option = options.kernels === undefined ? "NEXTOKEN_KERNELS" : "kernels";
-    throw new InvalidOptionError(option, kind, KERNEL_CHOICES.map((c) => `"${c}"`).join(", "));
+    const choices = KERNEL_CHOICES.map((c) => `"${c}"`);
+    throw new InvalidOptionError(
+      kernelsOption,
+      kind,
+      `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`,
+    );
   }
   const threads = options.threads ?? (env.NEXTOKEN_THREADS ? Number(env.NEXTOKEN_THREADS) : 1);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256)
@@ -125,12 +131,15 @@ function chooseBackend(options: LoadModelOptions): Backend {
     throw new InvalidOptionError(option, kvCacheType, '"f32" or "f16"');
   }
   const module = kind === "js" ? undefined : kind === "wasm" ? kernelModule() : kernelModule(BUILDS[kind]);
-  if (!module && kind !== "js" && kind !== "wasm")
+  if (!module && kind !== "js" && kind !== "wasm") {
+    const runs = kind === "wasm-relaxed-simd" && kernelModule("simd128") ? '"wasm-simd128", ' : "";
     throw new InvalidOptionError(
-      "kernels",
+      kernelsOption,
       kind,
-      `"wasm", "wasm-simd128" or "js" (this runtime cannot run ${kind})`,
+      `a kernel build this runtime runs (it cannot run ${kind}: not built, or no WebAssembly SIMD, or ` +
+        `a failed self-test): "wasm" (the best that runs), ${runs}or "js"`,
     );
+  }
   if (!module) return { kernels: () => jsKernels, kvCacheType };
   const arena = new WasmArena();
   // NEXTOKEN_PARALLEL_MIN_WORK=0 makes even tiny matrices use every thread (tests of the thread pool).

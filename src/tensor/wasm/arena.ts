@@ -14,7 +14,7 @@ export const WASM_MAX_PAGES = 65536;
 const ALIGN = 64;
 /**
  * Bytes of memory kept beyond the last block: the q4_0 kernels read a row's last 4 block scales at
- * once, up to 56 bytes past its end (kernels.wat, "q4_0 on 8-bit activations"), which must not run
+ * once, up to 38 bytes past its end (kernels.wat, "q4_0 on 8-bit activations"), which must not run
  * off the memory.
  */
 const OVERREAD = 128;

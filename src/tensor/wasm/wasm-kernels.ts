@@ -48,6 +48,8 @@ const CHUNKS_PER_THREAD = 8;
 /**
  * Most multiply-adds in one chunk (~5-10 µs): the caller waits at most about one chunk for a
  * worker that started late, and a slow chunk is not mistaken for a worker whose core is taken.
+ * A prompt's chunks are rounded up to ROWS_PER_LINE rows and may take longer (up to ~1 ms on
+ * TinyLlama-sized rows); the stall rule still compares the wait with the caller's own work.
  */
 const CHUNK_MAX_WORK = 1 << 16;
 
@@ -141,10 +143,10 @@ export class WasmKernels implements Kernels {
       // as quads of 4 blocks, 288 bytes each, per token (kernels.wat order_q4)
       const fastQ4 = !two && w.dtype === "q4_0";
       const quads = Math.ceil(k / 128);
-      const xq = this.q8Buffer(blocks * (two ? 136 : 68) + (fastQ4 ? n * quads * 288 : 0));
+      const xq = this.q8Buffer(blocks * (two ? 136 : 68) + (fastQ4 ? n * quads * 288 + 64 : 0));
       const xs = xq + blocks * (two ? 128 : 64);
       this.e.quantize_x(xp, xq, xs, n * k, two);
-      const ordered = xs + blocks * 4;
+      const ordered = Math.ceil((xs + blocks * 4) / 64) * 64; // its vector loads aligned
       if (fastQ4) this.e.order_q4(xq, xs, ordered, k / 32, n);
       // a q4_0 prefill's unpacked row and its scales (68 bytes per block, whole quads), and the 32
       // bytes the row loops store to
