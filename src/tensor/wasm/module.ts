@@ -96,7 +96,7 @@ const cache = new Map<KernelBuild, LoadedKernels | null>();
  * A build of the kernels, or undefined when it was not built or this runtime cannot run it; the
  * relaxed SIMD build only where it also passes a self-test against the SIMD128 one. Without
  * `build`: relaxed SIMD where it runs, else SIMD128. Node 20's V8 (11.3) has relaxed SIMD behind
- * --experimental-wasm-relaxed-simd, which is turned on here for it; V8 11.4+ (Node 22+) has it on
+ * --experimental-wasm-relaxed-simd, which is turned on here for it; V8 11.4+ (Node 21+) has it on
  * by default. Loaded once per process, synchronously (~30 KB each).
  */
 export function kernelModule(build?: KernelBuild): LoadedKernels | undefined {
