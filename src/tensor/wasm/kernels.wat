@@ -3131,8 +3131,9 @@
   ;; three, so results do not depend on n or the tiling. The loop variants (q8/q4, one/two
   ;; activation levels) are written out so the block loop has no branches. Block scales are f16
   ;; read as in $dot_half (finite). $scratch is this thread's: the one-token loops store their sums
-  ;; to its first 16 bytes (see $row_q); a q4_0 prefill unpacks a row there and $row2_q4u stores
-  ;; to the 32 bytes after it.
+  ;; to its first 16 (q4_0: 32) bytes (see $row_q); a q4_0 prefill unpacks a row there and
+  ;; $row2_q4u stores to the 32 bytes after it. q4_0 on 8-bit activations ($two = 0) has its own
+  ;; branch first: $xq is then order_q4's quad records and $xs is not read.
   (func (export "matmul_q") (param $t i32) (param $w i32) (param $xq i32) (param $xs i32) (param $out i32)
     (param $n i32) (param $d i32) (param $k i32) (param $r0 i32) (param $r1 i32) (param $two i32) (param $scratch i32)
     (local $j i32) (local $tok i32) (local $rb i32) (local $nb i32) (local $p i32) (local $q i32)
