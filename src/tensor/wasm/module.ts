@@ -139,7 +139,7 @@ function enableRelaxedSimd(): void {
  * catches both before any model uses it. It runs in V8's baseline compiler; the tests run it
  * under the optimizing one too (`--no-liftoff`).
  */
-export function sameQ4Products(a: WebAssembly.Module, b: WebAssembly.Module): boolean {
+function sameQ4Products(a: WebAssembly.Module, b: WebAssembly.Module): boolean {
   const results = [a, b].map((module) => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
     const e = instantiateKernels(module, memory);

@@ -77,6 +77,31 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return worst / Math.max(scale, 1e-30);
 }
 
+/**
+ * Two threads give one thread's bits on a product big enough to share, and the worker takes part:
+ * a worker asleep in Atomics.wait may wake after the caller took every chunk, and after a stall on
+ * a busy machine the pool runs alone for a while, so the product is repeated until it joins.
+ */
+async function assertWorkerJoins(
+  one: WasmKernels,
+  two: WasmKernels,
+  w: Tensor,
+  n: number,
+  label: string,
+): Promise<void> {
+  const [rows, cols] = w.shape;
+  const x = random(n * cols, 4);
+  const [a, b] = [new Float32Array(n * rows), new Float32Array(n * rows)];
+  one.matmul(a, x, w, n, new Float32Array(cols));
+  const before = two.workerChunks;
+  for (let i = 0; i < 100 && two.workerChunks === before; i++) {
+    two.matmul(b, x, w, n, new Float32Array(cols));
+    assert.deepEqual(b, a, `${label}: two threads`);
+    if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.ok(two.workerChunks > before, `${label}: the worker took part`);
+}
+
 const ALL: DType[] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q5_k", "q6_k"];
 
 for (const dtype of ALL) {
@@ -117,19 +142,7 @@ for (const dtype of ALL) {
           assert.deepEqual(row, out.subarray(t * rows, (t + 1) * rows), `token ${t} of ${n}`);
         }
       }
-      // a worker asleep in Atomics.wait may wake after the caller took every chunk: repeat until it
-      // joins
-      const big = randomTensor(dtype, 2048, cols, 1);
-      const x = random(4 * cols, 2);
-      const [a, b] = [new Float32Array(4 * 2048), new Float32Array(4 * 2048)];
-      one.matmul(a, x, big, 4, new Float32Array(cols));
-      // (and after a stall on a busy machine the pool runs alone for a while: give it time)
-      for (let i = 0; i < 100 && two.workerChunks === 0; i++) {
-        two.matmul(b, x, big, 4, new Float32Array(cols));
-        assert.deepEqual(b, a);
-        if (two.workerChunks === 0) await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      assert.ok(two.workerChunks > 0, "the worker took part");
+      await assertWorkerJoins(one, two, randomTensor(dtype, 2048, cols, 1), 4, dtype);
     } finally {
       two.dispose();
     }
@@ -225,18 +238,7 @@ test("8-bit activation products equal llama.cpp's integer arithmetic, on any n a
         two.matmul(b, x, w, n, new Float32Array(k));
         assert.deepEqual(b, a, `${dtype} k=${k}: two threads`);
       }
-      // with rows enough for the worker to join (repeated: it may wake after the caller is done)
-      const big = randomTensor(dtype, 2048, 288, 3);
-      const x = random(3 * 288, 4);
-      const [a, b] = [new Float32Array(3 * 2048), new Float32Array(3 * 2048)];
-      one.matmul(a, x, big, 3, new Float32Array(288));
-      const before = two.workerChunks;
-      for (let i = 0; i < 100 && two.workerChunks === before; i++) {
-        two.matmul(b, x, big, 3, new Float32Array(288));
-        assert.deepEqual(b, a, `${dtype}: two threads`);
-        if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      assert.ok(two.workerChunks > before, "the worker took part");
+      await assertWorkerJoins(one, two, randomTensor(dtype, 2048, 288, 3), 3, dtype);
     }
   } finally {
     two.dispose();
@@ -452,18 +454,7 @@ test("K-quant products on 8-bit activations equal llama.cpp's Q8_K integer arith
           assert.deepEqual(b, a, `${dtype} k=${k} n=${n}: two threads`);
         }
       }
-      // with rows enough for the worker to join (repeated: it may wake after the caller is done)
-      const big = randomTensor(dtype, 1024, 512, 3);
-      const x = random(3 * 512, 4);
-      const [a, b] = [new Float32Array(3 * 1024), new Float32Array(3 * 1024)];
-      one.matmul(a, x, big, 3, new Float32Array(512));
-      const before = two.workerChunks;
-      for (let i = 0; i < 100 && two.workerChunks === before; i++) {
-        two.matmul(b, x, big, 3, new Float32Array(512));
-        assert.deepEqual(b, a, `${dtype}: two threads`);
-        if (two.workerChunks === before) await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      assert.ok(two.workerChunks > before, "the worker took part");
+      await assertWorkerJoins(one, two, randomTensor(dtype, 1024, 512, 3), 3, dtype);
     }
   } finally {
     two.dispose();

@@ -40,7 +40,7 @@ const HOT_PARALLEL_MIN_WORK = 1 << 15;
  * A prompt's products write each row's outputs token by token, a row apart: chunks of 16 rows (a
  * cache line of f32 outputs) keep two threads from writing the same lines. With the 1-row chunks
  * that CHUNK_MAX_WORK gives a prompt, two threads ran a 128-token Q4_0 product (2048 x 768) in
- * 4.5-5.3 ms against 7.1 on one; in 16-row chunks, 3.5.
+ * 4.5-5.3 ms against 7.1 on one; in 16-row chunks, 3.5 (a one-off timing, README "Performance").
  */
 const ROWS_PER_LINE = 16;
 /** Chunks per thread: small enough to balance when another process holds a core. */
