@@ -14,6 +14,12 @@ const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   gpt2: "gpt2",
 };
 
+/** Bounds on hyperparameters: far past any real model, so a corrupt count is refused, not allocated. */
+const MAX_WIDTH = 1 << 16;
+const MAX_LAYERS = 1024;
+const MAX_VOCAB = 1 << 22;
+const MAX_CONTEXT = 1 << 24;
+
 export function ggufConfig(
   file: GgufFile,
   tensors: ReadonlyMap<string, Tensor>,
@@ -28,39 +34,45 @@ export function ggufConfig(
     );
   }
   const key = (k: string) => `${String(archName)}.${k}`;
-  const int = (k: string, fallback?: number): number => {
+  const bad = (k: string, expected: string): never => {
+    throw new FormatError(
+      `${fileName}: metadata "${key(k)}" must be ${expected}, got ${String(m.get(key(k)))}`,
+    );
+  };
+  const int = (k: string, max: number, fallback?: number): number => {
     const v = toNumber(m.get(key(k))) ?? fallback;
-    if (v === undefined || !Number.isSafeInteger(v) || v <= 0) {
-      throw new FormatError(
-        `${fileName}: metadata "${key(k)}" must be a positive integer, got ${String(m.get(key(k)))}`,
-      );
-    }
+    if (v === undefined || !Number.isSafeInteger(v) || v <= 0 || v > max)
+      bad(k, `an integer from 1 to ${max}`);
+    return v as number;
+  };
+  // A NaN, zero or negative epsilon or RoPE base loads "fine" and gives NaN logits: refuse it here.
+  const real = (k: string, fallback: number): number => {
+    const v = toNumber(m.get(key(k))) ?? fallback;
+    if (!(Number.isFinite(v) && v > 0)) bad(k, "a positive finite number");
     return v;
   };
   const embedding = tensors.get("token_embd.weight");
   if (!embedding) throw new FormatError(`${fileName}: missing tensor "token_embd.weight"`);
-  const hiddenSize = int("embedding_length");
-  const nHeads = int("attention.head_count");
-  const nKvHeads = int("attention.head_count_kv", nHeads);
-  const headDim = int("attention.key_length", hiddenSize / nHeads);
-  const eps =
-    toNumber(
-      m.get(
-        key(architecture === "gpt2" ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon"),
-      ),
-    ) ?? 1e-5;
+  const hiddenSize = int("embedding_length", MAX_WIDTH);
+  const nHeads = int("attention.head_count", hiddenSize);
+  const nKvHeads = int("attention.head_count_kv", nHeads, nHeads);
+  if (nHeads % nKvHeads !== 0) bad("attention.head_count_kv", `a divisor of head_count ${nHeads}`);
+  const headDim = int("attention.key_length", MAX_WIDTH, hiddenSize / nHeads);
+  if (architecture !== "gpt2" && headDim % 2 !== 0) bad("attention.key_length", "even (RoPE rotates pairs)");
+  const epsKey =
+    architecture === "gpt2" ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon";
   return {
     architecture,
-    vocabSize: int("vocab_size", embedding.shape[0]),
-    contextLength: int("context_length"),
+    vocabSize: int("vocab_size", MAX_VOCAB, embedding.shape[0]),
+    contextLength: int("context_length", MAX_CONTEXT),
     hiddenSize,
-    intermediateSize: int("feed_forward_length"),
-    nLayers: int("block_count"),
+    intermediateSize: int("feed_forward_length", MAX_WIDTH * 8),
+    nLayers: int("block_count", MAX_LAYERS),
     nHeads,
     nKvHeads,
     headDim,
-    normEps: eps,
-    ropeTheta: toNumber(m.get(key("rope.freq_base"))) ?? 10000,
+    normEps: real(epsKey, 1e-5),
+    ropeTheta: real("rope.freq_base", 10000),
     tiedEmbeddings: !tensors.has("output.weight"),
     attentionBias: tensors.has("blk.0.attn_q.bias"),
   };

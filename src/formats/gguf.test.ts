@@ -182,3 +182,27 @@ test("GGUF v2 files parse like v3", () => {
   assert.equal(file.version, 2);
   assert.equal(file.tensorInfos.length, 2);
 });
+
+/** The byte position of tensor `name`'s u64 offset field in its tensor info. */
+function tensorOffsetField(bytes: Uint8Array, name: string, nDims: number): number {
+  return findTensorTypeOffset(bytes, name, nDims) + 4;
+}
+
+test("tensor offsets must follow one another in declared order, padded, without gap or overlap", () => {
+  const bytes = validFile(); // a.weight [3, 32] f32 = 384 bytes at 0, b.weight [5] at 384
+  const a = tensorOffsetField(bytes, "a.weight", 2);
+  const b = tensorOffsetField(bytes, "b.weight", 1);
+  assert.equal(parseGguf(bytes, "t.gguf").tensorInfos.length, 2);
+  const cases: Array<[string, number, bigint, RegExp]> = [
+    ["overlap (both at 0)", b, 0n, /tensor "b\.weight" offset.*0, expected 384/],
+    ["gap", b, 384n + 32n, /tensor "b\.weight" offset.*416, expected 384/],
+    ["out of order", a, 384n, /tensor "a\.weight" offset.*384, expected 0/],
+  ];
+  for (const [what, at, value, message] of cases) {
+    assert.throws(
+      () => parseGguf(withU64(bytes, at, value), "t.gguf"),
+      (e: unknown) => e instanceof FormatError && /^t\.gguf: /.test(e.message) && message.test(e.message),
+      what,
+    );
+  }
+});

@@ -148,6 +148,7 @@ export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.
   const dataOffset = Math.ceil(r.offset / alignment) * alignment;
   const tensorInfos: GgufTensorInfo[] = [];
   const names = new Set<string>();
+  let expectedOffset = 0;
   for (const t of raw) {
     const field = `tensor "${t.name}"`;
     if (names.has(t.name)) throw r.error(field, "appears twice", t.at);
@@ -164,6 +165,16 @@ export function parseGguf(bytes: Uint8Array, fileName: string, fileSize = bytes.
     }
     if (t.offset % alignment !== 0)
       throw r.error(`${field} offset`, `${t.offset} is not a multiple of ${alignment}`, t.at);
+    // llama.cpp's rule: tensors lie in declared order, each at the alignment-padded end of the one
+    // before, so none overlaps another or leaves a gap.
+    if (t.offset !== expectedOffset) {
+      throw r.error(
+        `${field} offset`,
+        `${t.offset}, expected ${expectedOffset} (the padded end of the tensors before it; no gaps or overlaps)`,
+        t.at,
+      );
+    }
+    expectedOffset += Math.ceil(byteLength / alignment) * alignment;
     const byteOffset = dataOffset + t.offset;
     if (byteOffset + byteLength > fileSize) {
       throw r.error(
