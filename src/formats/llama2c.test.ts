@@ -36,6 +36,29 @@ test("a truncated checkpoint names what the header needs", () => {
   );
 });
 
+test("a file larger than its header implies is refused: a corrupt header must not load as another model", () => {
+  const layers = [...SMALL];
+  layers[2] = 2; // a 2-layer header on a 1-layer file is too short; the opposite is the silent case
+  const twoLayers = header(layers, (SMALL_FLOATS + 8 + 64 + 32 + 32 + 64 + 8 + 128 + 128 + 128) * 4);
+  assert.equal(parseLlama2c(twoLayers, "m.bin").config.nLayers, 2);
+  const oneLayerHeaderOnTwoLayerFile = twoLayers.slice();
+  new DataView(oneLayerHeaderOnTwoLayerFile.buffer).setInt32(8, 1, true);
+  assert.throws(
+    () => parseLlama2c(oneLayerHeaderOnTwoLayerFile, "m.bin"),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      /^m\.bin: file has \d+ bytes, but its header \(dim 8, .*n_layers 1.*\) needs \d+ \(with a shared classifier; \d+ without\): the header is corrupt/.test(
+        e.message,
+      ),
+  );
+  // shared header on an unshared-size file: the classifier sign is what is wrong
+  assert.throws(
+    () => parseLlama2c(header(SMALL, (SMALL_FLOATS + 80) * 4), "m.bin"),
+    /without a shared classifier: is vocab_size's sign wrong\?/,
+  );
+  assert.throws(() => parseLlama2c(header(SMALL, SMALL_FLOATS * 4 + 1), "m.bin"), FormatError);
+});
+
 test("impossible header values are refused by field", () => {
   const cases: Array<[number, number, RegExp]> = [
     [0, -8, /dim at byte 0: expected 1 to 65536, got -8/],

@@ -69,19 +69,30 @@ export function parseLlama2c(bytes: Uint8Array, fileName: string): Llama2cCheckp
     ["mlp.up_proj.weight", [hiddenDim, dim]],
   ];
   const ropeTableFloats = seqLen * (headDim / 2);
-  const expectedBytes =
+  const sharedBytes =
     28 +
     4 *
       (vocab * dim +
         nLayers * stacked.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0) +
         dim +
-        2 * ropeTableFloats +
-        (shared ? 0 : vocab * dim));
-  if (bytes.byteLength < expectedBytes) {
-    throw new FormatError(
+        2 * ropeTableFloats);
+  const unsharedBytes = sharedBytes + 4 * vocab * dim;
+  const expectedBytes = shared ? sharedBytes : unsharedBytes;
+  // The header is all a llama2.c file says about itself: a size that does not match exactly means
+  // a corrupt header (n_layers 2 in a 6-layer file would otherwise load as a 2-layer model).
+  if (bytes.byteLength !== expectedBytes) {
+    const described =
       `${fileName}: file has ${bytes.byteLength} bytes, but its header (dim ${dim}, hidden_dim ${hiddenDim}, ` +
-        `n_layers ${nLayers}, vocab ${vocab}, seq_len ${seqLen}) needs ${expectedBytes} (file truncated?)`,
-    );
+      `n_layers ${nLayers}, n_heads ${nHeads}, n_kv_heads ${nKvHeads}, vocab_size ${vocabRaw}, seq_len ${seqLen}) ` +
+      `needs ${expectedBytes}`;
+    const other = shared ? unsharedBytes : sharedBytes;
+    const hint =
+      bytes.byteLength < expectedBytes
+        ? " (file truncated?)"
+        : bytes.byteLength === other
+          ? ` (the size of a checkpoint ${shared ? "without" : "with"} a shared classifier: is vocab_size's sign wrong?)`
+          : ` (${shared ? "with" : "without"} a shared classifier; ${other} ${shared ? "without" : "with"}): the header is corrupt or this is not a llama2.c checkpoint`;
+    throw new FormatError(described + hint);
   }
 
   const tensors = new Map<string, Tensor>();

@@ -48,10 +48,21 @@ test("stories260K tok512.bin encodes 'Once upon a time' as run.c does", () => {
   assert.equal(tokenizer.decode([1, 403, 407, 261, 378], { skipSpecialTokens: true }), "Once upon a time");
 });
 
-test("the model's vocab size bounds how many tokens are read", () => {
+test("the model's vocab size must be the tokenizer's exactly", () => {
   const bytes = tokenizerBin(6, [...BASE, [-1, 1, "a"]]);
   assert.equal(fromLlama2c(bytes, "t.bin").vocabSize, 4);
-  assert.equal(fromLlama2c(bytes, "t.bin", 3).vocabSize, 3);
+  assert.equal(fromLlama2c(bytes, "t.bin", 4).vocabSize, 4);
+  assert.throws(
+    () => fromLlama2c(bytes, "t.bin", 3),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      e.message ===
+        "t.bin: the model's vocabulary has 3 tokens but this tokenizer.bin has 4; they do not belong together",
+  );
+  assert.throws(
+    () => fromLlama2c(new Uint8Array([...bytes, 1, 2, 3]), "t.bin", 4),
+    /t\.bin: the model's vocabulary has 4 tokens but this tokenizer\.bin has 3 more bytes after token 3/,
+  );
   assert.throws(() => fromLlama2c(bytes, "t.bin", 5), /t\.bin: token 4 score and length at byte \d+/);
 });
 

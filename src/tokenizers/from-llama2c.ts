@@ -64,8 +64,30 @@ export function fromLlama2c(
     pieces.push(text);
     offset += length;
   }
+  if (expectedVocabSize !== undefined && offset !== bytes.length) {
+    const more = countTokens(view, offset);
+    throw new FormatError(
+      `${fileName}: the model's vocabulary has ${expectedVocabSize} tokens but this tokenizer.bin has ` +
+        (more === undefined
+          ? `${bytes.length - offset} more bytes after token ${expectedVocabSize - 1}`
+          : `${expectedVocabSize + more}`) +
+        "; they do not belong together",
+    );
+  }
   if (pieces.length < 3) fail("tokens", offset, `at least 3 tokens (unk, bos, eos), got ${pieces.length}`);
   return fromLlama2cPieces(pieces, scores);
+}
+
+/** How many whole tokens lie from `offset` to the end of the file, or undefined if they do not end exactly there. */
+function countTokens(view: DataView, offset: number): number | undefined {
+  let count = 0;
+  while (offset + 8 <= view.byteLength && count < MAX_VOCAB_SIZE) {
+    const length = view.getInt32(offset + 4, true);
+    if (length < 0 || length > MAX_TOKEN_BYTES) return undefined;
+    offset += 8 + length;
+    count++;
+  }
+  return offset === view.byteLength ? count : undefined;
 }
 
 function fromLlama2cPieces(exported: string[], scores: number[]): SentencePieceBpe {
