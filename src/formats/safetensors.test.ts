@@ -123,3 +123,45 @@ test("data offsets that disagree with the shape or lie past the data are refused
     /tensor "a" shape/,
   );
 });
+
+test("tensors must cover the data block exactly, without gap or overlap", () => {
+  const data = new Uint8Array(16);
+  const ok = {
+    a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+    b: { dtype: "F32", shape: [2], data_offsets: [8, 16] },
+  };
+  assert.equal(parseSafetensors(build(ok, data), "m.safetensors").tensors.size, 2);
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    [
+      "overlap",
+      build({ a: ok.a, b: { dtype: "F32", shape: [2], data_offsets: [4, 12] } }, data),
+      /m\.safetensors: tensor "b" data_offsets .*\[4, 12\] overlaps tensor "a" \(which ends at 8\)/,
+    ],
+    [
+      "gap",
+      build({ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] }, b: ok.b }, data),
+      /tensor "b" data_offsets .*\[8, 16\] leaves a gap of 4 bytes after tensor "a"/,
+    ],
+    [
+      "gap at the start",
+      build({ b: ok.b }, data),
+      /tensor "b" data_offsets .*leaves a gap of 8 bytes after the start of the data block/,
+    ],
+    ["bytes left over", build(ok, new Uint8Array(20)), /data block .*is 20 bytes but the tensors cover 16/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    assert.throws(
+      () => parseSafetensors(bytes, "m.safetensors"),
+      (e: unknown) => e instanceof FormatError && message.test(e.message),
+      what,
+    );
+  }
+  // header length one short: the JSON loses its last byte; one long: the data block shifts by a byte
+  const good = build(ok, data);
+  const headerLength = Number(new DataView(good.buffer).getBigUint64(0, true));
+  for (const delta of [-1, 1]) {
+    const shifted = good.slice();
+    new DataView(shifted.buffer).setBigUint64(0, BigInt(headerLength + delta), true);
+    assert.throws(() => parseSafetensors(shifted, "m.safetensors"), FormatError, `header length ${delta}`);
+  }
+});

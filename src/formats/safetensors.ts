@@ -44,6 +44,7 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): Safetenso
     throw r.error("header", `${entries.length} tensors exceed the limit of ${MAX_TENSORS}`, 8);
 
   const tensors = new Map<string, Tensor>();
+  const extents: Extent[] = [];
   for (const [name, info] of entries) {
     const field = `tensor "${name}"`;
     if (!isRecord(info)) throw r.error(field, "must be an object with dtype, shape, data_offsets", 8);
@@ -83,11 +84,51 @@ export function parseSafetensors(bytes: Uint8Array, fileName: string): Safetenso
     if (end > dataLength) {
       throw r.error(`${field} data_offsets`, `end ${end} lies past the data block (${dataLength} bytes)`, 8);
     }
+    extents.push({ name, begin, end });
     const view = bytes.subarray(dataStart + begin, dataStart + end);
     tensors.set(name, { name, dtype: kind.dtype, shape, bytes: alignedForDType(view, kind.dtype) });
   }
+  checkCoverage(
+    r,
+    [...extents].sort((a, b) => a.begin - b.begin || a.end - b.end),
+    dataLength,
+  );
   const metadata = isRecord(header.__metadata__) ? (header.__metadata__ as Record<string, string>) : {};
   return { tensors, metadata };
+}
+
+interface Extent {
+  name: string;
+  begin: number;
+  end: number;
+}
+
+/**
+ * The format's rule (as the reference implementation checks it): the tensors, sorted by offset,
+ * tile the data block exactly. A header length off by one otherwise shifts every tensor by a byte.
+ */
+function checkCoverage(r: ByteReader, sorted: Extent[], dataLength: number): void {
+  let end = 0;
+  let previous = "the start of the data block";
+  for (const t of sorted) {
+    if (t.begin !== end) {
+      const what = t.begin < end ? "overlaps" : `leaves a gap of ${t.begin - end} bytes after`;
+      throw r.error(
+        `tensor "${t.name}" data_offsets`,
+        `[${t.begin}, ${t.end}] ${what} ${previous} (which ends at ${end})`,
+        8,
+      );
+    }
+    end = t.end;
+    previous = `tensor "${t.name}"`;
+  }
+  if (end !== dataLength) {
+    throw r.error(
+      "data block",
+      `is ${dataLength} bytes but the tensors cover ${end}: the header length or offsets are wrong`,
+      8,
+    );
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
