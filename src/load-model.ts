@@ -5,7 +5,8 @@ import { canonicalName, ggufConfig } from "./formats/gguf-model.js";
 import { ggufTensors, parseGguf } from "./formats/gguf.js";
 import { parseHfConfig } from "./formats/hf-config.js";
 import { parseLlama2c } from "./formats/llama2c.js";
-import { readWholeFile } from "./formats/read-file.js";
+import { readFilePrefix, readWholeFile } from "./formats/read-file.js";
+import { SNIFF_BYTES, sniffModelFile } from "./formats/sniff.js";
 import { interleavedToHalfBias, interleavedToHalfRows, transposeInPlace } from "./formats/rope-layout.js";
 import { isRecord, parseSafetensors } from "./formats/safetensors.js";
 import { eosList, fromGenerationConfigJson } from "./generation/options.js";
@@ -163,11 +164,21 @@ function readWeights(path: string, backend: Backend): Promise<Uint8Array> {
  */
 export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<Model> {
   const kind = await stat(source).catch((cause: unknown) => {
-    throw new FormatError(`${source}: cannot read (${(cause as Error).message})`, { cause });
+    throw new FormatError(
+      (cause as NodeJS.ErrnoException).code === "ENOENT"
+        ? `${source}: no such file or directory` +
+            (/\.(gguf|bin|safetensors|json)$/i.test(source)
+              ? ""
+              : "; to download from the Hub write an id such as owner/name")
+        : `${source}: cannot read (${(cause as Error).message})`,
+      { cause },
+    );
   });
   const backend = chooseBackend(options);
   if (kind.isDirectory()) return loadHfDirectory(source, options, backend);
-  if (source.endsWith(".gguf")) return loadGgufFile(source, options, backend);
+  // The content decides, not the name: a text file or a tokenizer given as a model is named as such.
+  const { bytes, fileSize } = await readFilePrefix(source, SNIFF_BYTES);
+  if (sniffModelFile(bytes, fileSize, source) === "gguf") return loadGgufFile(source, options, backend);
   return loadLlama2cFile(source, options, backend);
 }
 

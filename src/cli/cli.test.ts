@@ -116,7 +116,7 @@ test("bad flags and missing files give one clear line and a non-zero exit", () =
   assert.match(badNumber.stderr, /--top-p must be a number, got "lots"/);
   const missing = run(["generate", "--model", "no/such/model.gguf", "hi"]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /no\/such\/model\.gguf: cannot read/);
+  assert.match(missing.stderr, /no\/such\/model\.gguf: no such file or directory/);
   const unknown = run(["frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);

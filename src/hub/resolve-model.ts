@@ -7,8 +7,12 @@ import { looksLikeRepoRef, parseRepoRef } from "./repo-ref.js";
 /** Whether `source` names a Hub repository rather than a local path. */
 export async function isHubSource(source: string): Promise<boolean> {
   // A model file name that is missing is a wrong path, not a repository to look for.
+  // So is OWNER/NAME whose OWNER is a local directory (`-m mymodels/kjv` with ./mymodels here).
   return (
-    !(await exists(source)) && looksLikeRepoRef(source) && !/\.(gguf|bin|json|safetensors)$/i.test(source)
+    !(await exists(source)) &&
+    looksLikeRepoRef(source) &&
+    !/\.(gguf|bin|json|safetensors)$/i.test(source) &&
+    !(await exists(source.split("/")[0]))
   );
 }
 
