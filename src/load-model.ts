@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InvalidOptionError } from "./errors.js";
+import { checkFiniteWeights } from "./formats/check-finite.js";
 import { canonicalName, ggufConfig } from "./formats/gguf-model.js";
 import { ggufTensors, parseGguf } from "./formats/gguf.js";
 import { parseHfConfig } from "./formats/hf-config.js";
@@ -91,6 +92,12 @@ export interface LoadModelOptions {
    * the default.
    */
   kvCacheType?: KvCacheType;
+  /**
+   * Refuse a file whose weights hold a NaN or an infinity (f32/f16/bf16 values, the f16 block scales
+   * of quantized types), naming the tensor: one pass over the weights at load (cost: docs/loading.md).
+   * Default true; false skips the pass.
+   */
+  checkWeights?: boolean;
 }
 
 /** Where the matrix products run: see LoadModelOptions.kernels. */
@@ -174,6 +181,8 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       { cause },
     );
   });
+  if (options.checkWeights !== undefined && typeof options.checkWeights !== "boolean")
+    throw new InvalidOptionError("checkWeights", options.checkWeights, "true or false");
   const backend = chooseBackend(options);
   if (kind.isDirectory()) return loadHfDirectory(source, options, backend);
   // The content decides, not the name: a text file or a tokenizer given as a model is named as such.
@@ -243,6 +252,7 @@ async function loadHfDirectory(dir: string, options: LoadModelOptions, backend: 
     const bytes = await readWeights(path, backend);
     fileBytes += bytes.byteLength;
     const file = parseSafetensors(bytes, path);
+    if (options.checkWeights !== false) checkFiniteWeights(file.tensors.values(), path);
     metadata = { ...metadata, ...file.metadata };
     for (const [name, t] of file.tensors) tensors.set(name, t);
   }
@@ -294,6 +304,7 @@ async function loadGgufFile(path: string, options: LoadModelOptions, backend: Ba
   const bytes = await readWeights(path, backend);
   const file = parseGguf(bytes, path);
   const raw = ggufTensors(file, bytes);
+  if (options.checkWeights !== false) checkFiniteWeights(raw.values(), path);
   const config = ggufConfig(file, raw, path);
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of raw) {
@@ -319,6 +330,7 @@ async function loadGgufFile(path: string, options: LoadModelOptions, backend: Ba
 async function loadLlama2cFile(path: string, options: LoadModelOptions, backend: Backend): Promise<Model> {
   const bytes = await readWeights(path, backend);
   const { config, tensors } = parseLlama2c(bytes, path);
+  if (options.checkWeights !== false) checkFiniteWeights(tensors.values(), path);
   unpermuteQk(tensors, config, path);
   const tokenizerPath = options.tokenizer ?? join(dirname(path), "tokenizer.bin");
   const tokenizerBytes = await readFile(tokenizerPath).catch((cause: unknown) => {

@@ -16,6 +16,7 @@ export const MODEL_FLAGS: Options = {
   tokenizer: { type: "string" },
   threads: { type: "string" },
   "kv-cache-type": { type: "string" },
+  "no-check-weights": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -149,7 +150,8 @@ export const MODEL_HELP = `Model (generate, inspect, compare, score, info, serve
       --file NAME       with --model ORG/NAME: the file to use from a repository with several .gguf files
       --tokenizer PATH  tokenizer.json (or its directory), llama2.c tokenizer.bin, or .gguf
       --threads N       threads for the products and attention, the caller included (default 1)
-      --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory`;
+      --kv-cache-type T f32 (default) or f16: keys and values as half floats, half the memory
+      --no-check-weights  skip the load-time check that refuses NaN/Inf weights`;
 
 /** The help text of the generation flags. */
 export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantics; see README):

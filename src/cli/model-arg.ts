@@ -38,6 +38,7 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
     tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
     threads,
     kvCacheType,
+    checkWeights: values["no-check-weights"] === true ? false : undefined,
   });
 }
 
