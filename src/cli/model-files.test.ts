@@ -38,7 +38,7 @@ test("a text file, a tokenizer and a mistyped local path as -m are named for wha
       mistyped.stderr,
       /mymodels\/kjv: no such file or directory; to download from the Hub write an id such as owner\/name\n$/,
     );
-    assert.doesNotMatch(mistyped.stderr, /huggingface|stack|    at /);
+    assert.doesNotMatch(mistyped.stderr, /huggingface|stack|\n {4}at /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
