@@ -6,6 +6,7 @@ import { HubError } from "../errors.js";
 import { type HubEnv, hfHome } from "./cache.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_STALL_TIMEOUT_MS, StallAbort, StallTimer } from "./stall.js";
 
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
 
@@ -26,28 +27,45 @@ export interface HubClientOptions {
   endpoint?: string;
   token?: string;
   fetch?: typeof fetch;
+  /** A metadata request with no answer for this long fails as hub_stalled (default 30 s). */
+  stallTimeoutMs?: number;
 }
 
 export class HubClient {
   readonly endpoint: string;
   private readonly token: string | undefined;
   private readonly fetchImpl: typeof fetch;
+  private readonly stallTimeoutMs: number;
 
   constructor(options: HubClientOptions = {}) {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
     this.token = options.token;
     this.fetchImpl = options.fetch ?? fetch;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   }
 
   /** A client configured from HF_ENDPOINT and HF_TOKEN (or the token file in HF_HOME). */
-  static fromEnv(env: HubEnv = process.env): HubClient {
-    return new HubClient({ endpoint: env.HF_ENDPOINT, token: tokenOf(env) });
+  static fromEnv(env: HubEnv = process.env, options: { stallTimeoutMs?: number } = {}): HubClient {
+    return new HubClient({ endpoint: env.HF_ENDPOINT, token: tokenOf(env), ...options });
   }
 
   async repoInfo(repo: string, revision: string): Promise<RepoInfo> {
     const url = `${this.endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
-    const response = await this.request(url, { method: "GET" }, `${repo}@${revision}`);
-    const json = (await response.json()) as { sha?: unknown; siblings?: Array<{ rfilename?: unknown }> };
+    const what = `${repo}@${revision}`;
+    const timer = new StallTimer(this.stallTimeoutMs);
+    let json: { sha?: unknown; siblings?: Array<{ rfilename?: unknown }> };
+    try {
+      const response = await this.request(url, { method: "GET", signal: timer.signal }, what);
+      json = (await response.json()) as typeof json;
+    } catch (cause) {
+      if (timer.stalled) throw stalledError(what, this.endpoint, timer.signal.reason, cause);
+      if (cause instanceof SyntaxError) {
+        throw new HubError("hub_http", `${url}: unexpected answer (not JSON)`, { cause });
+      }
+      throw cause;
+    } finally {
+      timer.clear();
+    }
     if (typeof json.sha !== "string" || !/^[0-9a-f]{40}$/.test(json.sha) || !Array.isArray(json.siblings)) {
       throw new HubError("hub_http", `${url}: unexpected answer (no commit sha or file list)`);
     }
@@ -57,11 +75,12 @@ export class HubClient {
 
   /** Size and hash of `file` at `commit`, from the headers of the resolve URL (before any redirect). */
   async fileMeta(repo: string, commit: string, file: string): Promise<FileMeta> {
+    const timer = new StallTimer(this.stallTimeoutMs);
     const response = await this.request(
       this.fileUrl(repo, commit, file),
-      { method: "HEAD", redirect: "manual" },
+      { method: "HEAD", redirect: "manual", signal: timer.signal },
       `${repo}/${file}`,
-    );
+    ).finally(() => timer.clear());
     const etag = unquote(response.headers.get("x-linked-etag") ?? response.headers.get("etag"));
     const size = Number(response.headers.get("x-linked-size") ?? response.headers.get("content-length"));
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(etag) || !Number.isSafeInteger(size) || size < 0) {
@@ -97,6 +116,9 @@ export class HubClient {
     try {
       response = await this.fetchImpl(url, { ...init, headers });
     } catch (cause) {
+      if (init.signal?.reason instanceof StallAbort) {
+        throw stalledError(what, this.endpoint, init.signal.reason, cause);
+      }
       throw new HubError(
         "hub_http",
         `${what}: cannot reach ${this.endpoint} (${(cause as Error).message}); set HF_HUB_OFFLINE=1 to use the cache only`,
@@ -116,6 +138,22 @@ export class HubClient {
       throw new HubError("hub_not_found", `${what}: not found on ${this.endpoint} (HTTP 404)`);
     throw new HubError("hub_http", `${what}: HTTP ${response.status} from ${this.endpoint}`);
   }
+}
+
+/** hub_stalled: the server went silent (the partial download, if any, is kept for a rerun). */
+export function stalledError(
+  what: string,
+  endpoint: string,
+  reason: unknown,
+  cause: unknown,
+  detail = "",
+): HubError {
+  const silence = reason instanceof StallAbort ? reason.message : "no data";
+  return new HubError(
+    "hub_stalled",
+    `${what}: ${endpoint} sent ${silence} (--stall-timeout)${detail}; run the command again to resume`,
+    { cause },
+  );
 }
 
 function unquote(etag: string | null): string {

@@ -233,3 +233,89 @@ test("info --model ORG/NAME --file NAME picks that file of a repository with sev
   const info = JSON.parse(picked.stdout) as { source: string };
   assert.ok(info.source.endsWith(join(COMMIT, "stories260K-Q8_0.gguf")), info.source);
 });
+
+/** The blob of model.safetensors and its partial download in a cache. */
+function weightsBlob(env: Record<string, string>): string {
+  return join(hubCacheDir(env), "models--org--tiny", "blobs", sha256Hex(weights));
+}
+
+test("a server that keeps sending past the announced size is stopped there and nothing is cached", async () => {
+  const env = freshEnv();
+  let most = 0;
+  const onFile = () => (done: number) => void (most = Math.max(most, done));
+  hub.endless.add("model.safetensors");
+  await assert.rejects(
+    pullModel(parseRepoRef("org/tiny"), { env, client: client(), onFile }),
+    (error: unknown) => {
+      assert.ok(error instanceof HubError);
+      assert.equal(error.code, "hub_integrity");
+      assert.match(
+        error.message,
+        /model\.safetensors: the Hub gave the file's size as 50000 bytes but the server sent more \(\d+ bytes so far\)/,
+      );
+      return true;
+    },
+  );
+  assert.ok(most <= weights.byteLength, `wrote ${most} bytes`);
+  // the client stopped reading: what the server got out is the socket buffers' worth, not a stream
+  assert.ok(hub.endlessSent < 32 * 1024 * 1024, `the server sent ${hub.endlessSent} bytes`);
+  assert.ok(!existsSync(weightsBlob(env)) && !existsSync(`${weightsBlob(env)}.incomplete`));
+  const pulled = await pullModel(parseRepoRef("org/tiny"), { env, client: client() });
+  assert.deepEqual(readFileSync(join(pulled.snapshot, "model.safetensors")), weights);
+});
+
+test("a Content-Length above the file's size is refused before the body is read", async () => {
+  const env = freshEnv();
+  hub.overAnnounce.set("model.safetensors", 1_000_000);
+  await assert.rejects(
+    pullModel(parseRepoRef("org/tiny"), { env, client: client() }),
+    (error: unknown) =>
+      error instanceof HubError &&
+      error.code === "hub_integrity" &&
+      /size as 50000 bytes but the server announces 1050000 bytes/.test(error.message),
+  );
+  assert.ok(!existsSync(`${weightsBlob(env)}.incomplete`));
+});
+
+test("a stalled transfer times out, keeps its bytes, and the next pull resumes with a Range", async () => {
+  const env = freshEnv();
+  hub.stallAfter.set("model.safetensors", 20_000);
+  const started = performance.now();
+  await assert.rejects(
+    pullModel(parseRepoRef("org/tiny"), { env, client: client(), stallTimeoutMs: 300 }),
+    (error: unknown) => {
+      assert.ok(error instanceof HubError);
+      assert.equal(error.code, "hub_stalled");
+      assert.match(
+        error.message,
+        /model\.safetensors: .* sent no data for 0\.3 s \(--stall-timeout\) after \d+ of 50000 bytes, which are kept; run the command again to resume/,
+      );
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 5000, "gave up within the timeout, give or take");
+  const kept = readFileSync(`${weightsBlob(env)}.incomplete`);
+  assert.ok(kept.byteLength > 0 && kept.byteLength <= 20_000, `${kept.byteLength} bytes kept`);
+  assert.deepEqual(kept, weights.subarray(0, kept.byteLength));
+
+  const before = hub.requests.length;
+  const pulled = await pullModel(parseRepoRef("org/tiny"), { env, client: client() });
+  assert.deepEqual(readFileSync(join(pulled.snapshot, "model.safetensors")), weights);
+  const gets = hub.requests.slice(before).filter((r) => r.startsWith("GET /cdn/"));
+  assert.deepEqual(gets, [`GET /cdn/${sha256Hex(weights)} bytes=${kept.byteLength}-`]);
+});
+
+test("pull --stall-timeout sets how long a silent transfer may last; a bad value is refused", async () => {
+  const env = freshEnv();
+  hub.stallAfter.set("model.safetensors", 1000);
+  const stalled = await runCli(["pull", "org/tiny", "--stall-timeout", "0.2"], env);
+  assert.equal(stalled.code, 1);
+  assert.match(stalled.stderr, /sent no data for 0\.2 s \(--stall-timeout\)/);
+  for (const bad of ["0", "-1", "soon", ""]) {
+    const refused = await runCli(["pull", "org/tiny", `--stall-timeout=${bad}`], env);
+    assert.equal(refused.code === 0, false, bad);
+    assert.match(refused.stderr, /--stall-timeout must be a number of seconds above 0/, bad);
+  }
+  const pulled = await runCli(["pull", "org/tiny", "--stall-timeout", "30"], env);
+  assert.equal(pulled.code, 0, pulled.stderr);
+});

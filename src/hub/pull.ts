@@ -24,6 +24,8 @@ export interface PullOptions {
   file?: string;
   env?: HubEnv;
   client?: HubClient;
+  /** A transfer silent for this long is aborted, its partial file kept for a rerun (default 30 s). */
+  stallTimeoutMs?: number;
   /** Called as each file starts, then with its progress. */
   onFile?: (file: string, size: number) => ProgressListener | undefined;
 }
@@ -45,7 +47,7 @@ export async function pullModel(ref: RepoRef, options: PullOptions = {}): Promis
   const want = { file: options.file, quant: ref.quant };
   if (isOffline(env)) return fromCache(ref, cache, want);
 
-  const client = options.client ?? HubClient.fromEnv(env);
+  const client = options.client ?? HubClient.fromEnv(env, { stallTimeoutMs: options.stallTimeoutMs });
   const info = await client.repoInfo(ref.repo, ref.revision);
   const { files, modelFile } = chooseFiles(ref.repo, info.files, want);
   for (const file of files) {
@@ -58,6 +60,7 @@ export async function pullModel(ref: RepoRef, options: PullOptions = {}): Promis
       meta,
       blobPath: cache.blob(meta.etag),
       onProgress: options.onFile?.(file, meta.size),
+      stallTimeoutMs: options.stallTimeoutMs,
     });
     await cache.link(info.commit, file, meta.etag);
   }

@@ -24,6 +24,14 @@ export interface FakeHub {
   cutAfter: Map<string, number>;
   /** Files served with one byte changed (the size and advertised hash stay right). */
   corrupt: Set<string>;
+  /** Files whose next download is the file followed by endless zeros, chunked (no Content-Length). */
+  endless: Set<string>;
+  /** Files whose next download announces this many bytes more in Content-Length than the file has. */
+  overAnnounce: Map<string, number>;
+  /** Files whose next download sends this many bytes, then nothing (the connection stays open). */
+  stallAfter: Map<string, number>;
+  /** Bytes of body written by the last endless download before the client hung up. */
+  endlessSent: number;
   close(): Promise<void>;
 }
 
@@ -40,6 +48,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
   const requests: string[] = [];
   const cutAfter = new Map<string, number>();
   const corrupt = new Set<string>();
+  const endless = new Set<string>();
+  const overAnnounce = new Map<string, number>();
+  const stallAfter = new Map<string, number>();
+  const state = { endlessSent: 0 };
   const blobs = new Map<string, { name: string; file: FakeFile }>();
   for (const repo of Object.values(repos)) {
     for (const [name, file] of Object.entries(repo.files)) blobs.set(sha256Hex(file.content), { name, file });
@@ -59,8 +71,27 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       "Accept-Ranges": "bytes",
     };
     if (range) headers["Content-Range"] = `bytes ${start}-${bytes.byteLength - 1}/${bytes.byteLength}`;
+    const extra = req.method === "HEAD" ? undefined : overAnnounce.get(name);
+    if (extra !== undefined) headers["Content-Length"] = body.byteLength + extra;
+    if (req.method !== "HEAD" && endless.has(name)) {
+      endless.delete(name);
+      delete headers["Content-Length"];
+      res.writeHead(range ? 206 : 200, headers);
+      return sendEndless(res, body);
+    }
     res.writeHead(range ? 206 : 200, headers);
     if (req.method === "HEAD") return res.end();
+    if (extra !== undefined) {
+      overAnnounce.delete(name);
+      res.write(body); // the announced length is never reached; the client should not wait for it
+      return;
+    }
+    const stall = stallAfter.get(name);
+    if (stall !== undefined) {
+      stallAfter.delete(name);
+      res.write(body.subarray(0, stall)); // then silence, with the connection left open
+      return;
+    }
     const cut = cutAfter.get(name);
     if (cut !== undefined) {
       cutAfter.delete(name);
@@ -69,6 +100,21 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return;
     }
     res.end(body);
+  };
+
+  /** The body, then 64 KiB chunks of zeros for as long as the client reads them. */
+  const sendEndless = (res: ServerResponse, body: Uint8Array) => {
+    state.endlessSent = 0;
+    const zeros = new Uint8Array(64 * 1024);
+    const pump = () => {
+      while (!res.destroyed) {
+        state.endlessSent += zeros.byteLength;
+        if (!res.write(zeros)) return void res.once("drain", pump);
+      }
+    };
+    state.endlessSent = body.byteLength;
+    res.write(body);
+    pump();
   };
 
   const server = createServer((req, res) => {
@@ -129,6 +175,12 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     requests,
     cutAfter,
     corrupt,
+    endless,
+    overAnnounce,
+    stallAfter,
+    get endlessSent() {
+      return state.endlessSent;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BYTE_TO_CHAR, ByteLevelBpe, type ByteLevelVocab } from "./byte-level-bpe.js";
-import { GPT2_PATTERN, LLAMA3_PATTERN, QWEN2_PATTERN, jsPatternOf, pretokenize } from "./pretokenizer.js";
+import { GPT2_PATTERN, LLAMA3_SOURCE, QWEN2_SOURCE, jsPatternOf, pretokenize } from "./pretokenizer.js";
+import { gpt2Scanner } from "./pretoken-scanners.js";
 import { TokenType } from "./token-type.js";
 import { gpt2FromJson } from "./testing.js";
 
@@ -45,9 +46,13 @@ test("a 100 KB string round-trips, with and without word boundaries", () => {
 });
 
 test("the Llama 3 and Qwen2 patterns group digits by three and by one", () => {
-  const llama3 = new RegExp(LLAMA3_PATTERN, "gu");
+  const llama3 = new RegExp(jsPatternOf(LLAMA3_SOURCE, "t.json"), "gu");
   assert.deepEqual(pretokenize("1234567 I'M ok\n\n", llama3), ["123", "456", "7", " I", "'M", " ok", "\n\n"]);
-  assert.deepEqual(pretokenize("123", new RegExp(QWEN2_PATTERN, "gu")), ["1", "2", "3"]);
+  assert.deepEqual(pretokenize("123", new RegExp(jsPatternOf(QWEN2_SOURCE, "t.json"), "gu")), [
+    "1",
+    "2",
+    "3",
+  ]);
   assert.deepEqual(pretokenize("Hello  world", new RegExp(GPT2_PATTERN, "gu")), ["Hello", " ", " world"]);
 });
 
@@ -63,7 +68,7 @@ function tinyByteLevel(merges: [string, string][], extra?: Partial<ByteLevelVoca
     pieces,
     types: pieces.map(() => TokenType.normal),
     merges,
-    pattern: GPT2_PATTERN,
+    pretokenizer: gpt2Scanner,
     ignoreMerges: false,
     addPrefixSpace: false,
     eosTokenIds: [],

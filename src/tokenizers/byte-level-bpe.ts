@@ -9,7 +9,7 @@ import type { DecodeOptions, EncodeOptions, Tokenizer } from "./types.js";
 import { mergeSymbols, type PairRank } from "./bpe-merge.js";
 import { SpecialTokenSplitter, type SpecialToken } from "./special-tokens.js";
 import { decodeIds } from "./decode-text.js";
-import { pretokenize } from "./pretokenizer.js";
+import type { Pretokenizer } from "./pretokenizer.js";
 import { TokenType, toWellFormed, utf8 } from "./token-type.js";
 
 /** HF's word cache holds 10,000 words; cleared when full so memory stays bounded on long inputs. */
@@ -23,8 +23,8 @@ export interface ByteLevelVocab {
   readonly types: ArrayLike<number>;
   /** Merge rules, best first. */
   readonly merges: readonly (readonly [string, string])[];
-  /** JS regex source of the pre-tokenizer (GPT2_PATTERN, …), used with the "gu" flags. */
-  readonly pattern: string;
+  /** Cuts text into words (gpt2Scanner, …; see pretokenizer.ts). */
+  readonly pretokenizer: Pretokenizer;
   readonly ignoreMerges: boolean;
   /** ByteLevel add_prefix_space: a space is put before text that doesn't start with one. */
   readonly addPrefixSpace: boolean;
@@ -48,7 +48,6 @@ export class ByteLevelBpe implements Tokenizer {
   readonly chatTemplate?: string;
   private readonly ids = new Map<string, TokenId>();
   private readonly ranks = new Map<string, number>();
-  private readonly pattern: RegExp;
   private readonly splitter: SpecialTokenSplitter;
   private readonly cache = new Map<string, TokenId[]>();
   private readonly bytesCache: (Uint8Array | undefined)[] = [];
@@ -59,7 +58,6 @@ export class ByteLevelBpe implements Tokenizer {
     this.bosTokenId = vocab.bosTokenId;
     this.eosTokenIds = vocab.eosTokenIds;
     this.chatTemplate = vocab.chatTemplate;
-    this.pattern = new RegExp(vocab.pattern, "gu");
     const specials: SpecialToken[] = [];
     vocab.pieces.forEach((piece, id) => {
       if (piece === undefined) return;
@@ -125,7 +123,7 @@ export class ByteLevelBpe implements Tokenizer {
   private encodeText(text: string, out: TokenId[]): void {
     if (this.vocab.normalization !== undefined) text = text.normalize(this.vocab.normalization);
     if (this.vocab.addPrefixSpace && text !== "" && !text.startsWith(" ")) text = " " + text;
-    for (const word of pretokenize(text, this.pattern)) {
+    for (const word of this.vocab.pretokenizer(text)) {
       let ids = this.cache.get(word);
       if (ids === undefined) {
         ids = this.encodeWord(word);

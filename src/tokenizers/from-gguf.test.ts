@@ -76,3 +76,21 @@ test("malformed metadata is a FormatError naming the key", () => {
   assert.throws(() => fromGguf(badId, "m.gguf"), /bos_token_id must be a token id below 6/);
   assert.throws(() => fromGguf(new Map(), "m.gguf"), /no tokenizer\.ggml\.model/);
 });
+
+test("tekken, deepseek-v3 and smollm pre-tokenizers cut digits as their patterns say", () => {
+  const tokens = [...BYTE_TO_CHAR, "12", "23"];
+  const encode = (pre: string): number[] => {
+    const metadata = new Map<string, unknown>([
+      ["tokenizer.ggml.model", "gpt2"],
+      ["tokenizer.ggml.pre", pre],
+      ["tokenizer.ggml.tokens", tokens],
+      ["tokenizer.ggml.token_type", tokens.map(() => 1)],
+      ["tokenizer.ggml.merges", ["1 2", "2 3"]],
+    ]);
+    return fromGguf(metadata, "m.gguf").encode("1234");
+  };
+  assert.deepEqual(encode("gpt-2"), [256, 0x33, 0x34]); // one word "1234": 1 2 merges first
+  assert.deepEqual(encode("deepseek-v3"), [256, 0x33, 0x34]); // "123", "4"
+  assert.deepEqual(encode("tekken"), [0x31, 0x32, 0x33, 0x34]); // one digit per word
+  assert.deepEqual(encode("smollm"), [0x31, 0x32, 0x33, 0x34]);
+});

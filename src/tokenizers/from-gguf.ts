@@ -48,7 +48,7 @@ export function fromGguf(metadata: ReadonlyMap<string, unknown>, fileName: strin
       addDummyPrefix: meta.boolean("tokenizer.ggml.add_space_prefix") ?? true,
     });
   }
-  const { pattern, ignoreMerges } = pretokenizerOfGguf(meta.string("tokenizer.ggml.pre"), fileName);
+  const { pretokenizer, ignoreMerges } = pretokenizerOfGguf(meta.string("tokenizer.ggml.pre"), fileName);
   const merges = meta.strings("tokenizer.ggml.merges", false).map((line, i): [string, string] => {
     const space = line.indexOf(" ", 1);
     if (space < 0) throw new FormatError(`${fileName}: tokenizer.ggml.merges[${i}] "${line}" is not "a b"`);
@@ -57,7 +57,7 @@ export function fromGguf(metadata: ReadonlyMap<string, unknown>, fileName: strin
   return new ByteLevelBpe({
     ...common,
     merges,
-    pattern,
+    pretokenizer,
     ignoreMerges,
     addPrefixSpace: false,
     addBos: meta.boolean("tokenizer.ggml.add_bos_token") ?? ignoreMerges, // llama.cpp: true for Llama 3

@@ -13,7 +13,8 @@ import { FormatError, UnsupportedError } from "../errors.js";
 import type { Tokenizer } from "./types.js";
 import { SentencePieceBpe } from "./sentencepiece-bpe.js";
 import { ByteLevelBpe } from "./byte-level-bpe.js";
-import { GPT2_PATTERN, jsPatternOf } from "./pretokenizer.js";
+import { type Pretokenizer, pretokenizerOfPattern } from "./pretokenizer.js";
+import { digitsScanner, gpt2Scanner, inSequence } from "./pretoken-scanners.js";
 import { TokenType, byteOfPiece } from "./token-type.js";
 
 type Json = Record<string, unknown>;
@@ -90,7 +91,7 @@ export function fromTokenizerJson(json: unknown, config: unknown, fileName: stri
       ...common,
       pieces,
       merges,
-      pattern: bytePattern(pre, fileName),
+      pretokenizer: bytePretokenizer(pre, fileName),
       ignoreMerges: model.ignore_merges === true,
       addPrefixSpace: byteLevel.add_prefix_space === true,
       normalization: normalizationOf(norm, fileName),
@@ -131,25 +132,32 @@ function mergeOf(merge: unknown, index: number, fileName: string): [string, stri
   return [merge.slice(0, space), merge.slice(space + 1)];
 }
 
-/** The regex of a ByteLevel pre-tokenizer, or of the Split before it (Llama 3, Qwen2). */
-function bytePattern(steps: Json[], fileName: string): string {
-  let pattern: string | undefined;
+/**
+ * The word splitter of a ByteLevel pre-tokenizer sequence: each step cuts every piece the steps
+ * before it made (HF's Sequence). ByteLevel with use_regex is GPT-2's pattern; a Split (Llama 3,
+ * Qwen2, DeepSeek V3, Tekken) is its regex; Digits is \p{N} runs or single digits (SmolLM).
+ */
+function bytePretokenizer(steps: Json[], fileName: string): Pretokenizer {
+  const splitters: Pretokenizer[] = [];
   for (const step of steps) {
     if (step.type === "ByteLevel") {
-      if (step.use_regex !== false) pattern ??= GPT2_PATTERN;
+      if (step.use_regex !== false) splitters.push(gpt2Scanner);
     } else if (step.type === "Split" && step.behavior === "Isolated" && step.invert !== true) {
       const regex = (step.pattern as Json | undefined)?.Regex;
-      if (typeof regex !== "string" || pattern !== undefined) {
+      if (typeof regex !== "string") {
         throw new UnsupportedError(
-          `${fileName}: pre-tokenizer Split ${JSON.stringify(step.pattern)} is not supported`,
+          `${fileName}: pre-tokenizer Split ${JSON.stringify(step.pattern)} is not supported (a Regex pattern only)`,
         );
       }
-      pattern = jsPatternOf(regex, fileName);
+      splitters.push(pretokenizerOfPattern(regex, fileName));
+    } else if (step.type === "Digits") {
+      splitters.push(digitsScanner(step.individual_digits === true ? 1 : Infinity));
     } else {
       throw new UnsupportedError(`${fileName}: pre-tokenizer ${JSON.stringify(step)} is not supported`);
     }
   }
-  return pattern ?? "[^]+"; // ByteLevel without regex: the whole text is one word
+  // ByteLevel without regex: the whole text is one word
+  return splitters.length === 0 ? (text) => (text === "" ? [] : [text]) : inSequence(splitters);
 }
 
 function normalizationOf(steps: Json[], fileName: string): "NFC" | "NFKC" | undefined {
