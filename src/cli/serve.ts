@@ -2,7 +2,8 @@
 import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
-import { integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
+import { InvalidOptionError } from "../errors.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
 import { modelFromFlags, modelIdOf } from "./model-arg.js";
 import type { Output } from "./render.js";
 
@@ -11,6 +12,7 @@ export const SERVE_HELP = `Serve (nextoken serve --model M):
       --port N            port (default ${DEFAULT_PORT}; 0 picks a free one)
       --api-key KEY       require "Authorization: Bearer KEY" (or set NEXTOKEN_API_KEY)
       --cors ORIGIN       let browser pages from ORIGIN call the API (off by default)
+      --allowed-hosts A,B more Host names to answer besides loopback and --host ("*": any)
       --model-name NAME   the id clients pass as "model" (default: the file or repo name)
       --parallel N        requests generating at once, interleaved (default ${DEFAULT_QUEUE_LIMITS.slots})
       --queue N           requests waiting before 503 (default ${DEFAULT_QUEUE_LIMITS.waiting})
@@ -22,6 +24,7 @@ export const SERVE_FLAGS = {
   port: { type: "string" },
   "api-key": { type: "string" },
   cors: { type: "string" },
+  "allowed-hosts": { type: "string" },
   "model-name": { type: "string" },
   parallel: { type: "string" },
   queue: { type: "string" },
@@ -44,6 +47,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     port: integerFlag(values, "port", 0, DEFAULT_PORT),
     apiKey: apiKey === "" ? undefined : apiKey,
     corsOrigin: typeof values.cors === "string" ? values.cors : undefined,
+    allowedHosts: allowedHostsOf(values),
     maxBodyBytes: integerFlag(values, "max-body-bytes", 1024, DEFAULT_MAX_BODY_BYTES),
     queue: {
       slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
@@ -64,4 +68,19 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
   });
   await server.close();
   return 0;
+}
+
+/** --allowed-hosts a,b: host names (no port, no scheme), or "*". */
+function allowedHostsOf(values: FlagValues): string[] | undefined {
+  const raw = values["allowed-hosts"];
+  if (typeof raw !== "string") return undefined;
+  const names = raw.split(",").map((name) => name.trim());
+  if (names.some((name) => !/^(\*|\[[0-9a-fA-F:.]+\]|[^[\]:/@\s]+)$/.test(name))) {
+    throw new InvalidOptionError(
+      "--allowed-hosts",
+      raw,
+      'comma-separated host names without port or scheme, or "*"',
+    );
+  }
+  return names;
 }

@@ -13,6 +13,7 @@ import { completions } from "./completions.js";
 import { nowSeconds, type ServerContext } from "./context.js";
 import { ApiError, toApiError } from "./errors.js";
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits, RequestQueue } from "./queue.js";
+import { originGuard } from "./origin-guard.js";
 import { paramOf } from "./schema.js";
 import { registerPlayground } from "./playground-api.js";
 
@@ -23,6 +24,10 @@ export interface AppOptions {
   apiKey?: string;
   /** The one origin browsers may call from (CORS); none when unset. */
   corsOrigin?: string;
+  /** The address bound (--host): decides which Host headers are accepted (see origin-guard.ts). */
+  host?: string;
+  /** More Host names accepted (--allowed-hosts); "*" accepts any. */
+  allowedHosts?: string[];
   maxBodyBytes?: number;
   queue?: Partial<QueueLimits>;
   /** Where unexpected errors are reported (default: stderr). */
@@ -42,6 +47,7 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const app = new Hono();
 
+  app.use("*", originGuard({ boundHost: options.host, ...options }));
   if (options.corsOrigin !== undefined) {
     app.use(
       "*",
