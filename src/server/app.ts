@@ -1,5 +1,6 @@
-// The HTTP surface: routes, API key, CORS, bounded bodies, OpenAI-style errors. Handlers live in
-// completions.ts and chat.ts; this file only wires requests to them.
+// The routes, API key, CORS, bounded bodies, OpenAI-style errors. Handlers live in completions.ts and
+// chat.ts; this file only wires requests to them. The server runs this app in the engine's worker
+// (engine-worker.ts), behind the HTTP thread's front (front.ts); tests may also call it directly.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -16,6 +17,7 @@ import { DEFAULT_QUEUE_LIMITS, type QueueLimits, RequestQueue } from "./queue.js
 import { originGuard } from "./origin-guard.js";
 import { paramOf } from "./schema.js";
 import { registerPlayground } from "./playground-api.js";
+import type { SessionLimits } from "./playground-sessions.js";
 
 export interface AppOptions {
   /** The name clients pass as `model`. */
@@ -32,6 +34,10 @@ export interface AppOptions {
   queue?: Partial<QueueLimits>;
   /** Where unexpected errors are reported (default: stderr). */
   log?: (line: string) => void;
+  /** The playground's held sessions. */
+  sessions?: SessionLimits;
+  /** Where the playground page's files live (default: web/dist of the package). */
+  webRoot?: string;
 }
 
 /** The app and the state it shares with handlers (the queue's load is visible there). */
@@ -76,7 +82,11 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
   app.post("/v1/chat/completions", async (c) =>
     chatCompletions(context, await readJsonObject(c.req.raw, context.maxBodyBytes), c.req.raw.signal),
   );
-  registerPlayground(app, context, { apiKey: options.apiKey }); // the page at / and its /api
+  registerPlayground(app, context, {
+    apiKey: options.apiKey,
+    sessions: options.sessions,
+    webRoot: options.webRoot,
+  }); // the page at / and its /api
   const routes = ["/health", "/v1/models", "/v1/completions", "/v1/chat/completions"];
   app.notFound((c) => {
     const known = routes.includes(c.req.path) || c.req.path.startsWith("/v1/models/");

@@ -11,13 +11,12 @@ import { loadModel, type Model } from "../load-model.js";
 import { sharedPath } from "../testing/shared.js";
 import { ChatTemplate } from "./chat-template.js";
 import { type RunningServer, startServer } from "./server.js";
-import { countingSessions, ggufWithChatTemplate, TEST_CHAT_TEMPLATE } from "./testing.js";
+import { ggufWithChatTemplate, TEST_CHAT_TEMPLATE } from "./testing.js";
 
 const MODEL_ID = "stories260K";
 const MAX_BODY_BYTES = 64 * 1024;
 let dir: string;
 let model: Model;
-let counted: ReturnType<typeof countingSessions>;
 let server: RunningServer;
 let client: OpenAI;
 
@@ -29,8 +28,7 @@ before(async () => {
     TEST_CHAT_TEMPLATE,
   );
   model = await loadModel(path);
-  counted = countingSessions(model);
-  server = await startServer(counted.model, {
+  server = await startServer(model, {
     modelId: MODEL_ID,
     port: 0,
     maxBodyBytes: MAX_BODY_BYTES,
@@ -240,7 +238,7 @@ test("32 clients × 3 seeded requests at once each get what the request gets alo
   );
   for (let c = 0; c < 32; c++)
     for (let k = 0; k < 3; k++) assert.equal(together[c][k], alone.get(`${c}/${k}`));
-  assert.equal(counted.live(), 0);
+  assert.equal((await server.context.engine.stats()).liveSessions, 0);
 });
 
 test("a client that disconnects mid-stream stops generation and frees its sessions", async () => {
@@ -252,12 +250,17 @@ test("a client that disconnects mid-stream stops generation and frees its sessio
   });
   const reader = response.body!.getReader();
   await reader.read();
-  assert.ok(counted.live() > 0);
+  assert.ok((await server.context.engine.stats()).liveSessions > 0);
   abort.abort();
-  for (let i = 0; i < 200 && (counted.live() > 0 || server.context.queue.load.active > 0); i++) {
+  for (
+    let i = 0;
+    i < 200 &&
+    ((await server.context.engine.stats()).liveSessions > 0 || server.context.queue.load.active > 0);
+    i++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert.equal(counted.live(), 0);
+  assert.equal((await server.context.engine.stats()).liveSessions, 0);
   assert.deepEqual(server.context.queue.load, { active: 0, waiting: 0 });
 });
 
