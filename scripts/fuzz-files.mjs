@@ -12,7 +12,7 @@ for (const [group, c] of result.groups) {
   console.log(`| ${group} | ${c.variants} | ${c.refused} | ${c.loaded} | ${c.failures} |`);
 }
 console.log(
-  `\n${variantsPerFile} variants per file, seed ${seed}, ${(result.ms / 1000).toFixed(0)} s, peak RSS ${result.maxRssMb.toFixed(0)} MiB`,
+  `\n${variantsPerFile} variants per file, seed ${seed}, ${(result.ms / 1000).toFixed(0)} s, peak RSS ${result.maxRssMb.toFixed(0)} MiB (after ${result.maxRssVariant})`,
 );
 for (const f of result.failures) console.log(`- ${f.target} [${f.variant}] ${f.detail}`);
 process.exit(result.failures.length === 0 ? 0 : 1);

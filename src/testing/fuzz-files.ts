@@ -47,6 +47,8 @@ export interface FuzzResult {
   groups: Map<string, FuzzCounts>;
   failures: Array<{ target: string; variant: string; detail: string }>;
   maxRssMb: number;
+  /** The variant after which the process's RSS was largest. */
+  maxRssVariant: string;
   ms: number;
 }
 
@@ -173,6 +175,9 @@ export async function fuzzTargets(dir: string): Promise<FuzzTarget[]> {
   return targets;
 }
 
+/** Process RSS above which a variant counts as an allocation blow-up (the worker's heap is capped at 1 GiB too). */
+const MAX_RSS_MB = 2048;
+
 /** One worker at a time; replaced after a hang or a crash. */
 class WorkerSlot {
   private worker: Worker | undefined;
@@ -237,6 +242,7 @@ export async function fuzzFiles(options: {
   const groups = new Map<string, FuzzCounts>();
   const failures: FuzzResult["failures"] = [];
   let maxRssMb = 0;
+  let maxRssVariant = "";
   try {
     const targets = (await fuzzTargets(dir)).filter(
       (t) => !options.groups || options.groups.includes(t.group),
@@ -251,9 +257,15 @@ export async function fuzzFiles(options: {
         const { job, named } = place(dir, target, variant.bytes, `${index}-${v}`);
         const report = await slot.run(job, options.timeoutMs ?? 20_000);
         counts.variants++;
-        if ("rssMb" in report) maxRssMb = Math.max(maxRssMb, report.rssMb);
+        if ("rssMb" in report && report.rssMb > maxRssMb) {
+          maxRssMb = report.rssMb;
+          maxRssVariant = `${target.name} [${variant.label}]`;
+        }
         let problem: string | undefined;
-        if (report.outcome === "loaded") counts.loaded++;
+        // every file here is under 2 MB: a variant that makes the process this large allocated for a lie
+        if ("rssMb" in report && report.rssMb > MAX_RSS_MB)
+          problem = `RSS reached ${report.rssMb.toFixed(0)} MiB`;
+        else if (report.outcome === "loaded") counts.loaded++;
         else if (report.outcome === "refused" && report.message?.includes(named)) counts.refused++;
         else if (report.outcome === "refused")
           problem = `${report.detail}, without naming ${named}: ${report.message}`;
@@ -275,7 +287,7 @@ export async function fuzzFiles(options: {
     await slot.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { groups, failures, maxRssMb, ms: performance.now() - start };
+  return { groups, failures, maxRssMb, maxRssVariant, ms: performance.now() - start };
 }
 
 /** Writes the variant where its loader will read it; `named` is the path its errors must mention. */
