@@ -32,7 +32,7 @@ const SCALE_NAMES: Readonly<Partial<Record<DType, readonly string[]>>> = {
   q5_k: ["d", "dmin"],
 };
 
-/** Throws a FormatError naming the file, the tensor and the first non-finite value or scale. */
+/** Throws a FormatError naming the file, the tensor and the first value or block scale firstNonFinite finds. */
 export function checkFiniteWeights(tensors: Iterable<Tensor>, fileName: string): void {
   for (const t of tensors) {
     const where = firstNonFinite(t);
@@ -48,7 +48,7 @@ export function checkFiniteWeights(tensors: Iterable<Tensor>, fileName: string):
   }
 }
 
-/** The first non-finite value (or block scale) of `t`, or undefined when all are finite. */
+/** The first value of `t` that is not finite or is 2^64 or more in magnitude (quantized: the first bad block scale), or undefined. */
 export function firstNonFinite(t: Tensor): { index: number; value: string } | undefined {
   const b = t.bytes;
   switch (t.dtype) {
