@@ -28,11 +28,16 @@ function withF32(file: string, at: number, value: number, name: string): string 
 }
 
 /** `source` (a file, or the directory of `file`) is refused naming `file` and `tensor`, and loads unchecked. */
-async function assertRefused(source: string, tensor: RegExp, options: { tokenizer?: string; file?: string } = {}) {
+async function assertRefused(
+  source: string,
+  tensor: RegExp,
+  options: { tokenizer?: string; file?: string } = {},
+) {
   const { file = source, tokenizer } = options;
   await assert.rejects(
     loadModel(source, { tokenizer }),
-    (e: unknown) => e instanceof FormatError && e.message.startsWith(`${file}: tensor "`) && tensor.test(e.message),
+    (e: unknown) =>
+      e instanceof FormatError && e.message.startsWith(`${file}: tensor "`) && tensor.test(e.message),
   );
   const model = await loadModel(source, { tokenizer, checkWeights: false });
   model.dispose();
@@ -44,7 +49,7 @@ test("a NaN in an f32 GGUF tensor is refused with the tensor's name; checkWeight
   const path = withF32(golden("llama.gguf"), info.byteOffset + 4 * 7, NaN, "nan.gguf");
   await assertRefused(
     path,
-    /tensor "blk\.1\.ffn_down\.weight" \(f32\) holds a NaN or an infinity: value 7 is NaN/,
+    /tensor "blk\.1\.ffn_down\.weight" \(f32\) holds a NaN, an infinity or a magnitude of 2\^64 or more: value 7 is NaN/,
   );
 });
 
@@ -95,7 +100,7 @@ test("nextoken --no-check-weights loads what the check refuses", () => {
   assert.equal(refused.status, 1);
   assert.match(
     refused.stderr,
-    /cli-inf\.gguf: tensor "output_norm\.weight" \(f32\) holds a NaN or an infinity/,
+    /cli-inf\.gguf: tensor "output_norm\.weight" \(f32\) holds a NaN, an infinity or a magnitude of 2\^64 or more/,
   );
   const skipped = spawnSync(process.execPath, [cli, "info", "-m", path, "--no-check-weights"], {
     encoding: "utf8",

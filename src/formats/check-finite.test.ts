@@ -31,9 +31,14 @@ function halfBytes(values: number[], encode: (v: number) => number, misalign = f
   return out.subarray(at, at + 2 * values.length);
 }
 
-test("plain floats: the first NaN or infinity is found, aligned or not; finite extremes pass", () => {
+test("plain floats: the first NaN, infinity or |w| >= 2^64 is found, aligned or not; other values pass", () => {
   for (const misalign of [false, true]) {
-    assert.equal(firstNonFinite(tensorOf("f32", f32Bytes([0, -0, 3.4e38, -1e-45, 1], misalign))), undefined);
+    assert.equal(firstNonFinite(tensorOf("f32", f32Bytes([0, -0, 1.8e19, -1e-45, 1], misalign))), undefined);
+    // 2^64 and beyond: one flipped exponent bit away from a real weight, overflowing f32 in a product
+    assert.deepEqual(firstNonFinite(tensorOf("f32", f32Bytes([1, -(2 ** 64), 3.4e38], misalign))), {
+      index: 1,
+      value: String(-(2 ** 64)),
+    });
     assert.deepEqual(firstNonFinite(tensorOf("f32", f32Bytes([1, 2, NaN, Infinity], misalign))), {
       index: 2,
       value: "NaN",
@@ -55,9 +60,10 @@ test("plain floats: the first NaN or infinity is found, aligned or not; finite e
       value: "NaN",
     });
     assert.equal(
-      firstNonFinite(tensorOf("bf16", halfBytes([3e38, -3e38, 1], f32ToBf16, misalign))),
+      firstNonFinite(tensorOf("bf16", halfBytes([1.8e19, -1e19, 1], f32ToBf16, misalign))),
       undefined,
     );
+    assert.equal(firstNonFinite(tensorOf("bf16", halfBytes([1, 2 ** 64], f32ToBf16, misalign)))?.index, 1);
     assert.deepEqual(firstNonFinite(tensorOf("bf16", halfBytes([0, 0, NaN], f32ToBf16, misalign))), {
       index: 2,
       value: "NaN",
@@ -103,7 +109,7 @@ test("checkFiniteWeights names the file, the tensor and the value", () => {
     () => checkFiniteWeights([good, bad], "m.gguf"),
     (e: unknown) =>
       e instanceof FormatError &&
-      /^m\.gguf: tensor "blk\.3\.ffn_up\.weight" \(f32\) holds a NaN or an infinity: value 2 is NaN .*--no-check-weights/.test(
+      /^m\.gguf: tensor "blk\.3\.ffn_up\.weight" \(f32\) holds a NaN, an infinity or a magnitude of 2\^64 or more: value 2 is NaN .*--no-check-weights/.test(
         e.message,
       ),
   );

@@ -1,14 +1,23 @@
 import { FormatError } from "../errors.js";
-import { DTYPE_LAYOUT, type DType } from "../tensor/dtype.js";
+import { bf16ToF32, DTYPE_LAYOUT, f16ToF32, type DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /**
  * One pass over the weights as read (in WebAssembly memory or on the heap) that refuses a NaN or an
  * infinity before it can turn every logit into NaN. Plain floats are checked value by value by their
- * exponent bits (all ones = Inf or NaN); quantized blocks by their f16 scales, the only floats they
- * hold (Q8_0/Q4_0: d; Q4_K/Q5_K: d and dmin; Q6_K: d; their sub-scales are small integers).
+ * exponent bits; quantized blocks by their f16 scales, the only floats they hold (Q8_0/Q4_0: d;
+ * Q4_K/Q5_K: d and dmin; Q6_K: d; their sub-scales are small integers). f32 and bf16 values of
+ * magnitude 2^64 or more are refused too: no trained model has one, one bit flip in an exponent
+ * makes one, and its products overflow f32 into Inf and then NaN a layer later.
  * Cost: docs/loading.md.
  */
+
+/** Biased f32 exponent bits of 2^64: at or above it a weight is not plausible (see above). */
+const F32_LIMIT_BITS = (127 + 64) << 23;
+/** The same for bf16, the top half of an f32. */
+const BF16_LIMIT_BITS = F32_LIMIT_BITS >>> 16;
+/** f16 exponent all ones: Inf or NaN (its largest finite value, 65504, is plausible). */
+const F16_LIMIT_BITS = 0x7c00;
 
 /** Byte offsets of the f16 scales inside one block of each quantized type (ggml-common.h). */
 const SCALE_OFFSETS: Readonly<Partial<Record<DType, readonly number[]>>> = {
@@ -23,7 +32,7 @@ const SCALE_NAMES: Readonly<Partial<Record<DType, readonly string[]>>> = {
   q5_k: ["d", "dmin"],
 };
 
-/** Throws a FormatError naming the file, the tensor and the first non-finite value or scale. */
+/** Throws a FormatError naming the file, the tensor and the first value or block scale firstNonFinite finds. */
 export function checkFiniteWeights(tensors: Iterable<Tensor>, fileName: string): void {
   for (const t of tensors) {
     const where = firstNonFinite(t);
@@ -33,37 +42,29 @@ export function checkFiniteWeights(tensors: Iterable<Tensor>, fileName: string):
         ? `value ${where.index} is ${where.value}`
         : `block ${where.index}'s scale ${where.value} is not finite`;
     throw new FormatError(
-      `${fileName}: tensor "${t.name}" (${t.dtype}) holds a NaN or an infinity: ${at} ` +
+      `${fileName}: tensor "${t.name}" (${t.dtype}) holds a NaN, an infinity or a magnitude of 2^64 or more: ${at} ` +
         "(a corrupt file; the check can be skipped with checkWeights: false / --no-check-weights)",
     );
   }
 }
 
-/** The first non-finite value (or block scale) of `t`, or undefined when all are finite. */
+/** The first value of `t` that is not finite or is 2^64 or more in magnitude (quantized: the first bad block scale), or undefined. */
 export function firstNonFinite(t: Tensor): { index: number; value: string } | undefined {
   const b = t.bytes;
   switch (t.dtype) {
     case "f32": {
-      const i = firstAllOnes32(b);
+      const i = firstAtOrAbove32(b);
       return i < 0
         ? undefined
         : { index: i, value: String(new DataView(b.buffer, b.byteOffset).getFloat32(4 * i, true)) };
     }
     case "f16":
     case "bf16": {
-      const mask = t.dtype === "f16" ? 0x7c00 : 0x7f80;
-      const i = firstAllOnes16(b, mask);
+      const i = firstAtOrAbove16(b, t.dtype === "f16" ? F16_LIMIT_BITS : BF16_LIMIT_BITS);
       if (i < 0) return undefined;
       const bits = b[2 * i] | (b[2 * i + 1] << 8);
-      return {
-        index: i,
-        value:
-          (bits & (t.dtype === "f16" ? 0x3ff : 0x7f)) !== 0
-            ? "NaN"
-            : bits & 0x8000
-              ? "-Infinity"
-              : "Infinity",
-      };
+      const value = t.dtype === "f16" ? f16ToF32(bits) : bf16ToF32(bits);
+      return { index: i, value: String(value) };
     }
     default: {
       const offsets = SCALE_OFFSETS[t.dtype] ?? [];
@@ -80,28 +81,30 @@ export function firstNonFinite(t: Tensor): { index: number; value: string } | un
   }
 }
 
-/** Index of the first f32 whose exponent is all ones, or -1. */
-function firstAllOnes32(b: Uint8Array): number {
+/** Index of the first f32 whose magnitude bits (exponent and up) reach F32_LIMIT_BITS, or -1. */
+function firstAtOrAbove32(b: Uint8Array): number {
   const n = b.length >> 2;
   if (b.byteOffset % 4 === 0) {
     const words = new Uint32Array(b.buffer, b.byteOffset, n);
-    for (let i = 0; i < n; i++) if ((words[i] & 0x7f800000) === 0x7f800000) return i;
+    for (let i = 0; i < n; i++) if ((words[i] & 0x7f800000) >= F32_LIMIT_BITS) return i;
     return -1;
   }
   for (let i = 0; i < n; i++) {
-    if ((b[4 * i + 3] & 0x7f) === 0x7f && (b[4 * i + 2] & 0x80) === 0x80) return i;
+    const word = b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | ((b[4 * i + 3] & 0x7f) << 24);
+    if ((word & 0x7f800000) >= F32_LIMIT_BITS) return i;
   }
   return -1;
 }
 
-/** Index of the first 16-bit value with all of `mask`'s bits set, or -1. */
-function firstAllOnes16(b: Uint8Array, mask: number): number {
+/** Index of the first 16-bit value whose exponent bits reach `limit` (an exponent-only mask value), or -1. */
+function firstAtOrAbove16(b: Uint8Array, limit: number): number {
+  const mask = limit === F16_LIMIT_BITS ? 0x7c00 : 0x7f80;
   const n = b.length >> 1;
   if (b.byteOffset % 2 === 0) {
     const halves = new Uint16Array(b.buffer, b.byteOffset, n);
-    for (let i = 0; i < n; i++) if ((halves[i] & mask) === mask) return i;
+    for (let i = 0; i < n; i++) if ((halves[i] & mask) >= limit) return i;
     return -1;
   }
-  for (let i = 0; i < n; i++) if (((b[2 * i] | (b[2 * i + 1] << 8)) & mask) === mask) return i;
+  for (let i = 0; i < n; i++) if (((b[2 * i] | (b[2 * i + 1] << 8)) & mask) >= limit) return i;
   return -1;
 }

@@ -67,6 +67,10 @@ test("counts must be in range and consistent", () => {
     /head_count_kv" must be a divisor of head_count 4/,
   );
   assert.throws(
+    () => configOf({ ...LLAMA, "llama.attention.head_count": { type: "u32", value: 3 } }),
+    /"llama\.attention\.head_count" must be a divisor of embedding_length 8, got 3/,
+  );
+  assert.throws(
     () => configOf({ ...LLAMA, "llama.attention.key_length": { type: "u32", value: 3 } }),
     /key_length" must be even/,
   );

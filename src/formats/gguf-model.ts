@@ -57,6 +57,8 @@ export function ggufConfig(
   const nHeads = int("attention.head_count", hiddenSize);
   const nKvHeads = int("attention.head_count_kv", nHeads, nHeads);
   if (nHeads % nKvHeads !== 0) bad("attention.head_count_kv", `a divisor of head_count ${nHeads}`);
+  if (!m.has(key("attention.key_length")) && hiddenSize % nHeads !== 0)
+    bad("attention.head_count", `a divisor of embedding_length ${hiddenSize}`);
   const headDim = int("attention.key_length", MAX_WIDTH, hiddenSize / nHeads);
   if (architecture !== "gpt2" && headDim % 2 !== 0) bad("attention.key_length", "even (RoPE rotates pairs)");
   const epsKey =

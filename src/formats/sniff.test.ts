@@ -19,6 +19,8 @@ test("the golden models are recognised by their content", () => {
     assert.equal(sniffModelFile(bytes.subarray(0, SNIFF_BYTES), bytes.byteLength, file), format, file);
   }
   assert.equal(sniff(int32s(288, 768, 6, 6, 6, -32000, 256)), "llama2c");
+  // a versioned llama2.c export goes to its reader, which names it as unsupported
+  assert.equal(sniff(int32s(0x616b3432, 2, 0, 0, 0, 0, 0)), "llama2c");
 });
 
 test("a text file is named for what it is, with the dim it would have had", () => {

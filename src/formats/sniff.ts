@@ -34,7 +34,8 @@ export function sniffModelFile(prefix: Uint8Array, fileSize: number, fileName: s
       `${fileName}: a safetensors file; pass the directory that holds it with its config.json`,
     );
   }
-  if (looksLikeLlama2cCheckpoint(prefix, view)) return "llama2c";
+  // llama2.c's versioned exports start with "ak42": its reader says they are not supported yet
+  if (i32(0) === 0x616b3432 || looksLikeLlama2cCheckpoint(prefix, view)) return "llama2c";
   if (looksLikeLlama2cTokenizer(prefix, view)) {
     throw new FormatError(
       `${fileName}: not a model file: it looks like a llama2.c tokenizer (tokenizer.bin); ` +

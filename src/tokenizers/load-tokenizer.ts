@@ -2,7 +2,7 @@
 // it), a .gguf file (vocab-only or a whole model), or llama2.c's tokenizer.bin (any other file).
 
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { FormatError, UnsupportedError } from "../errors.js";
 import { parseGguf } from "../formats/gguf.js";
 import { readFilePrefix, readWholeFile } from "../formats/read-file.js";
@@ -35,7 +35,7 @@ export async function loadTokenizer(source: string): Promise<Tokenizer> {
       `${source}: SentencePiece .model files are not supported; use tokenizer.json or GGUF`,
     );
   }
-  return fromLlama2c(await readWholeFile(source), basename(source));
+  return fromLlama2c(await readWholeFile(source), source);
 }
 
 /**

@@ -55,5 +55,6 @@ export class SpecialTokenSplitter {
 function alternation(tokens: SpecialToken[]): RegExp | undefined {
   if (tokens.length === 0) return undefined;
   const sorted = tokens.map((t) => t.content).sort((a, b) => b.length - a.length);
-  return new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), "gu");
+  // The syntax characters only: with the u flag an escaped "-" (or any other) is a SyntaxError.
+  return new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "gu");
 }
