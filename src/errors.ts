@@ -57,7 +57,7 @@ export class DisposedError extends LlmError {
 
 /**
  * Fetching a model from the Hugging Face Hub failed: `code` says how ("hub_unauthorized",
- * "hub_not_found", "hub_offline", "hub_integrity", "hub_ambiguous", "hub_http").
+ * "hub_not_found", "hub_offline", "hub_integrity", "hub_ambiguous", "hub_http", "hub_stalled").
  */
 export class HubError extends LlmError {}
 

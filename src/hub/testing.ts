@@ -95,8 +95,9 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     const cut = cutAfter.get(name);
     if (cut !== undefined) {
       cutAfter.delete(name);
-      // cut only once the bytes are on the wire, so the client has something to resume from
-      res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.destroy(), 50));
+      // cut only once the bytes are on the wire, so the client has something to resume from; a FIN
+      // (end) rather than a reset (destroy), which could drop bytes the client hadn't read yet
+      res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.end(), 50));
       return;
     }
     res.end(body);

@@ -13,11 +13,16 @@ import { FormatError, UnsupportedError } from "../errors.js";
 import type { Tokenizer } from "./types.js";
 import { SentencePieceBpe } from "./sentencepiece-bpe.js";
 import { ByteLevelBpe } from "./byte-level-bpe.js";
-import { type Pretokenizer, pretokenizerOfPattern } from "./pretokenizer.js";
+import { type Pretokenizer, pretokenizerOfPattern, quoted } from "./pretokenizer.js";
 import { digitsScanner, gpt2Scanner, inSequence } from "./pretoken-scanners.js";
 import { TokenType, byteOfPiece } from "./token-type.js";
 
 type Json = Record<string, unknown>;
+
+/** Real files nest Sequences once or twice and use at most ~5 steps; a hostile file could nest
+ * thousands deep (a stack overflow) or list thousands of regexes (each timed at load). */
+const MAX_SEQUENCE_DEPTH = 8;
+const MAX_STEPS = 32;
 
 /** Names tried for EOS when there is no tokenizer_config.json and no post-processor names one. */
 const KNOWN_EOS = ["</s>", "<|endoftext|>", "<|end_of_text|>", "<|eot_id|>", "<|im_end|>"];
@@ -83,8 +88,8 @@ export function fromTokenizerJson(json: unknown, config: unknown, fileName: stri
     chatTemplate: chatTemplateOf(cfg.chat_template),
   };
 
-  const pre = stepsOf(file.pre_tokenizer, "pretokenizers");
-  const norm = stepsOf(file.normalizer, "normalizers");
+  const pre = stepsOf(file.pre_tokenizer, "pretokenizers", fileName);
+  const norm = stepsOf(file.normalizer, "normalizers", fileName);
   const byteLevel = pre.find((step) => step.type === "ByteLevel");
   if (byteLevel !== undefined) {
     return new ByteLevelBpe({
@@ -146,14 +151,14 @@ function bytePretokenizer(steps: Json[], fileName: string): Pretokenizer {
       const regex = (step.pattern as Json | undefined)?.Regex;
       if (typeof regex !== "string") {
         throw new UnsupportedError(
-          `${fileName}: pre-tokenizer Split ${JSON.stringify(step.pattern)} is not supported (a Regex pattern only)`,
+          `${fileName}: pre-tokenizer Split ${quoted(step.pattern)} is not supported (a Regex pattern only)`,
         );
       }
       splitters.push(pretokenizerOfPattern(regex, fileName));
     } else if (step.type === "Digits") {
       splitters.push(digitsScanner(step.individual_digits === true ? 1 : Infinity));
     } else {
-      throw new UnsupportedError(`${fileName}: pre-tokenizer ${JSON.stringify(step)} is not supported`);
+      throw new UnsupportedError(`${fileName}: pre-tokenizer ${quoted(step)} is not supported`);
     }
   }
   // ByteLevel without regex: the whole text is one word
@@ -180,11 +185,18 @@ function templateOf(processor: unknown): { bos?: string; eos?: string } {
 }
 
 /** A normalizer/pre-tokenizer/processor as a flat list of steps (Sequence unrolled). */
-function stepsOf(value: unknown, listKey: string): Json[] {
+function stepsOf(value: unknown, listKey: string, fileName = "tokenizer.json", depth = 0): Json[] {
   if (value === null || typeof value !== "object") return [];
   const step = value as Json;
   if (step.type === "Sequence" && Array.isArray(step[listKey])) {
-    return (step[listKey] as unknown[]).flatMap((s) => stepsOf(s, listKey));
+    if (depth >= MAX_SEQUENCE_DEPTH) {
+      throw new FormatError(`${fileName}: ${listKey} Sequences nest deeper than ${MAX_SEQUENCE_DEPTH}`);
+    }
+    const steps = (step[listKey] as unknown[]).flatMap((s) => stepsOf(s, listKey, fileName, depth + 1));
+    if (steps.length > MAX_STEPS) {
+      throw new FormatError(`${fileName}: ${listKey} has ${steps.length} steps, more than ${MAX_STEPS}`);
+    }
+    return steps;
   }
   return [step];
 }

@@ -64,7 +64,7 @@ export function pretokenizerOfPattern(source: string, fileName: string): Pretoke
   const probe = probePattern(pattern);
   if (!probe.fast) {
     throw new UnsupportedError(
-      `${fileName}: pre-tokenizer regex ${JSON.stringify(source)} is refused: ${probe.reason}`,
+      `${fileName}: pre-tokenizer regex ${quoted(source)} is refused: ${probe.reason}`,
     );
   }
   const regex = new RegExp(pattern, "gu");
@@ -119,14 +119,17 @@ export function jsPatternOf(source: string, fileName: string): string {
   try {
     new RegExp(pattern, "gu");
   } catch (cause) {
-    throw new UnsupportedError(
-      `${fileName}: pre-tokenizer regex ${JSON.stringify(source)} is not supported`,
-      {
-        cause,
-      },
-    );
+    throw new UnsupportedError(`${fileName}: pre-tokenizer regex ${quoted(source)} is not supported`, {
+      cause,
+    });
   }
   return pattern;
+}
+
+/** A file's value as JSON for an error message, cut at `max` characters so messages stay small. */
+export function quoted(value: unknown, max = 300): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= max ? json : `${json.slice(0, max)}… (${json.length} characters)`;
 }
 
 /** Cuts text into pre-tokens with a regex: every match, plus any unmatched stretch between matches. */

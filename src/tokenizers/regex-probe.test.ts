@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { UnsupportedError } from "../errors.js";
+import { FormatError, UnsupportedError } from "../errors.js";
 import { fromTokenizerJson } from "./from-tokenizer-json.js";
 import { BYTE_TO_CHAR } from "./byte-level-bpe.js";
 import { pretokenizerOfPattern } from "./pretokenizer.js";
@@ -65,6 +65,32 @@ test("a Split regex JS cannot compile is UnsupportedError naming it", () => {
   assert.throws(
     () => pretokenizerOfPattern("(?<=a", "bad/tokenizer.json"),
     (e: unknown) => e instanceof UnsupportedError && e.message.includes("bad/tokenizer.json"),
+  );
+});
+
+test("a huge pattern is quoted in the error only in part", () => {
+  const huge = "(" + "a".repeat(100_000);
+  assert.throws(
+    () => pretokenizerOfPattern(huge, "big/tokenizer.json"),
+    (e: unknown) =>
+      e instanceof UnsupportedError && e.message.length < 500 && /100003 characters/.test(e.message),
+  );
+});
+
+test("deeply nested or overlong pre-tokenizer Sequences are FormatErrors, not a stack overflow", () => {
+  let nested: unknown = { type: "ByteLevel" };
+  for (let i = 0; i < 100_000; i++) nested = { type: "Sequence", pretokenizers: [nested] };
+  const deep = { ...withSplits(), pre_tokenizer: nested };
+  assert.throws(
+    () => fromTokenizerJson(deep, undefined, "deep/tokenizer.json"),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      /deep\/tokenizer\.json: pretokenizers Sequences nest deeper/.test(e.message),
+  );
+  const many = withSplits(...Array.from({ length: 40 }, () => String.raw`\p{N}`));
+  assert.throws(
+    () => fromTokenizerJson(many, undefined, "many.json"),
+    /many\.json: pretokenizers has 41 steps/,
   );
 });
 
