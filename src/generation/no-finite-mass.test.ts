@@ -169,3 +169,24 @@ test("the smallest accepted temperature keeps the logits finite and samples the 
   const scaled = temperature(1e-30)(Float32Array.of(-300, 0, 300), { tokens: [], promptLength: 0 });
   assert.ok(scaled.every(Number.isFinite), Array.from(scaled).join(", "));
 });
+
+test("beam search: a beam whose processors remove every token is dropped; greedy there is an error", async () => {
+  // after token 2 every continuation is a bad word: the beam ending in 2 has no candidate at step 1
+  const badWords = Array.from({ length: V }, (_, c) => [2, c]);
+  const result = await generate(chainModel(), PROMPT, {
+    maxNewTokens: 3,
+    numBeams: 3,
+    numReturnSequences: 3,
+    badWordsIds: badWords,
+  });
+  assert.equal(result.sequences.length, 3);
+  for (const seq of result.sequences) {
+    assert.ok(Number.isFinite(seq.score), `score ${seq.score}`);
+    assert.notEqual(seq.tokens[0], 2, `${seq.tokens.join(" ")} continues after 2`);
+  }
+  await expectNoFiniteMass(
+    chainModel(),
+    { temperature: 0, badWordsIds: badWords },
+    { strategy: "greedy", step: 1, source: "processors", reason: "all_suppressed" },
+  );
+});
