@@ -55,6 +55,40 @@ export class DisposedError extends LlmError {
   }
 }
 
+/** What a NoFiniteMassError found: any NaN, a +Infinity, or every score -Infinity. */
+export type NoFiniteMassCause = "nan" | "infinity" | "all_suppressed";
+
+/** Where the scores came from: the model's logits, or the logits after the processors. */
+export type ScoresSource = "model" | "processors";
+
+const CAUSE_TEXT: Record<NoFiniteMassCause, string> = {
+  nan: "a score is NaN",
+  infinity: "a score is +Infinity",
+  all_suppressed: "every score is -Infinity (every token was removed)",
+};
+
+/**
+ * A decoding step's distribution has no finite probability mass, so no token can be chosen. From
+ * "processors" it is the request's doing (e.g. a logit_bias of -100 on every token, or a temperature
+ * overflowing the logits); from "model" the model produced NaN or infinite logits.
+ */
+export class NoFiniteMassError extends LlmError {
+  constructor(
+    readonly strategy: string,
+    /** 0-based index of the token being chosen (for scoring: the scored position). */
+    readonly step: number,
+    readonly source: ScoresSource,
+    /** What was found (`cause` is Error's own field). */
+    readonly reason: NoFiniteMassCause,
+  ) {
+    const what = source === "model" ? "the model's logits" : "the logits after the processors";
+    super(
+      "no_finite_mass",
+      `${strategy}: no finite probability mass at step ${step}: in ${what}, ${CAUSE_TEXT[reason]}`,
+    );
+  }
+}
+
 /**
  * Fetching a model from the Hugging Face Hub failed: `code` says how ("hub_unauthorized",
  * "hub_not_found", "hub_offline", "hub_integrity", "hub_ambiguous", "hub_http", "hub_stalled").

@@ -58,5 +58,6 @@ export {
   UnsupportedError,
   InvalidOptionError,
   ContextOverflowError,
+  NoFiniteMassError,
   DisposedError,
 } from "./errors.js";

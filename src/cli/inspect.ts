@@ -5,6 +5,7 @@
  */
 import { ContextOverflowError, InvalidOptionError } from "../errors.js";
 import { entropyOfLogits } from "../generation/distribution.js";
+import { requireFiniteMass } from "../generation/finite-mass.js";
 import { resolveOptions, type ResolvedOptions } from "../generation/options.js";
 import { buildPipeline } from "../generation/pipeline.js";
 import { logprobOf, runProcessorsTraced, topCandidates } from "../generation/trace.js";
@@ -95,6 +96,7 @@ export function inspectNextToken(model: Model, cmd: InspectCommand): InspectRepo
   } finally {
     session.dispose();
   }
+  requireFiniteMass(raw, 0, "model", "inspect");
 
   // one stage at a time, keeping each stage's scores to tell which candidates it kept
   const ctx = { tokens, promptLength: tokens.length };
@@ -109,6 +111,7 @@ export function inspectNextToken(model: Model, cmd: InspectCommand): InspectRepo
     scores = traced.processed;
   }
   const processed = scores;
+  requireFiniteMass(processed, 0, "processors", "inspect");
 
   const candidates = topCandidates(raw, cmd.top).map(({ id, prob, logprob }, i): InspectCandidate => {
     const kept: Record<string, boolean> = {};

@@ -131,7 +131,10 @@ function prepare(
             numReturnSequences: resolved.numReturnSequences,
             doSample: resolved.doSample,
           })
-      : () => decodeIndependent(setup, resolved.doSample ? sampling : greedy, resolved.numReturnSequences);
+      : () =>
+          resolved.doSample
+            ? decodeIndependent(setup, sampling, resolved.numReturnSequences, "sampling")
+            : decodeIndependent(setup, greedy, resolved.numReturnSequences, "greedy");
   return { setup, options: effective, run };
 }
 

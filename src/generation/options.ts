@@ -22,6 +22,7 @@ import {
   checkTokenSequence,
 } from "./processors/checks.js";
 import { parseLogitBias } from "./processors/logit-bias.js";
+import { MIN_TEMPERATURE, TEMPERATURE_RANGE } from "./processors/temperature.js";
 import { PROCESSOR_NAMES } from "./processor-names.js";
 import type { GenerationOptions, ProcessorName } from "./types.js";
 
@@ -151,8 +152,9 @@ function validate(o: ResolvedOptions, merged: GenerationOptions): void {
   checkInteger("minNewTokens", o.minNewTokens, 0);
   checkInteger("minLength", o.minLength, 0);
   checkBoolean("doSample", merged.doSample);
-  if (checkFinite("temperature", o.temperature) < 0) {
-    throw new InvalidOptionError("temperature", o.temperature, "a number >= 0 (0 means greedy)");
+  const t = checkFinite("temperature", o.temperature);
+  if (t !== 0 && !(t >= MIN_TEMPERATURE)) {
+    throw new InvalidOptionError("temperature", o.temperature, TEMPERATURE_RANGE);
   }
   checkInteger("topK", o.topK, 0);
   checkInRange("topP", o.topP, 0, 1, "[]");

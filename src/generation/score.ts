@@ -4,6 +4,7 @@ import { ContextOverflowError, InvalidOptionError } from "../errors.js";
 import type { LanguageModel, TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 import { entropyOfLogits } from "./distribution.js";
+import { requireFiniteMass } from "./finite-mass.js";
 import { logprobOf, rankOf } from "./trace.js";
 
 /** How one token scored, given everything before it. */
@@ -37,7 +38,8 @@ export interface TextScore {
 
 /**
  * Scores `text` (encoded with special tokens, so a BOS gives the first word a prediction) or token
- * ids, with one forward pass. Needs at least two tokens.
+ * ids, with one forward pass. Needs at least two tokens. Throws NoFiniteMassError naming the position
+ * when the model's logits there hold a NaN or +Infinity or are all -Infinity.
  */
 export function scoreText(
   model: LanguageModel & { tokenizer?: Tokenizer },
@@ -63,6 +65,7 @@ export function scoreText(
   const scores: TokenScore[] = [];
   for (let position = 1; position < tokens.length; position++) {
     const row = logits.subarray((position - 1) * V, position * V);
+    requireFiniteMass(row, position, "model", "score");
     const token = tokens[position];
     const logprob = logprobOf(row, token);
     scores.push({

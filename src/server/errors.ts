@@ -1,6 +1,6 @@
 // OpenAI-style errors: every failure a client can cause becomes { error: { message, type, param, code } }
 // with the matching 4xx status; anything else is a 500 whose details stay in the server's log.
-import { ContextOverflowError, InvalidOptionError, LlmError } from "../errors.js";
+import { ContextOverflowError, InvalidOptionError, LlmError, NoFiniteMassError } from "../errors.js";
 
 /** The JSON body OpenAI's API (and its SDKs) use for errors. */
 export interface ErrorBody {
@@ -52,6 +52,10 @@ export function toApiError(error: unknown, paramOf: (option: string) => string =
   }
   if (error instanceof ContextOverflowError) {
     return new ApiError(400, error.message, paramOf("prompt"), "context_length_exceeded");
+  }
+  if (error instanceof NoFiniteMassError) {
+    // the request's processors removed every token (400); or the model itself gave NaN/Inf logits (500)
+    return new ApiError(error.source === "processors" ? 400 : 500, error.message, null, error.code);
   }
   if (error instanceof LlmError) return new ApiError(400, error.message, null, error.code);
   return new ApiError(500, "internal error while generating (see the server log)", null, "internal_error");

@@ -7,6 +7,7 @@
 // model's generation_config.json asks for one. Beam search (`num_beams` > 1) samples only when the
 // request gives a temperature above 0.
 import { resolveOptions } from "../generation/options.js";
+import { MIN_TEMPERATURE } from "../generation/processors/temperature.js";
 import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 import type { Model } from "../load-model.js";
 import { ApiError, invalidField, toApiError } from "./errors.js";
@@ -78,6 +79,10 @@ export function checkModel(body: Body, modelId: string): void {
 export function samplingRequest(body: Body, model: Model, maxTokensField: string): SamplingRequest {
   const maxTokens = integer(body, maxTokensField, 1, Number.MAX_SAFE_INTEGER);
   const temperature = number(body, "temperature", 0, 2);
+  if (temperature !== undefined && temperature !== 0 && temperature < MIN_TEMPERATURE) {
+    // logits / temperature would overflow float32 (see MIN_TEMPERATURE)
+    throw invalidField("temperature", `must be 0 or in [${MIN_TEMPERATURE}, 2], got ${temperature}`);
+  }
   const numBeams = integer(body, "num_beams", 1, MAX_CHOICES);
   const topK = integer(body, "top_k", -1, Number.MAX_SAFE_INTEGER);
   const options: GenerationOptions = {

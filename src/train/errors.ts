@@ -9,8 +9,12 @@ export class CorpusError extends LlmError {
 
 /** A checkpoint is missing, damaged, or belongs to another run. The checkpoint file is left as it is. */
 export class CheckpointError extends LlmError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The state field or tensor at fault (e.g. "state.options.lr", "v"), when one is. */
+  readonly field?: string;
+
+  constructor(message: string, options?: ErrorOptions & { field?: string }) {
     super("bad_checkpoint", message, options);
+    if (options?.field !== undefined) this.field = options.field;
   }
 }
 

@@ -9,7 +9,9 @@
 // The best numBeams candidates that did not finish run on. A pool keeps the best numBeams finished.
 // Surviving beams fork the parent's session instead of recomputing the prefix.
 import type { Session, TokenId } from "../../models/types.js";
+import { NoFiniteMassError } from "../../errors.js";
 import { logSoftmax, topN } from "../distribution.js";
+import { noFiniteMassCause, requireFiniteMass } from "../finite-mass.js";
 import { TextStream } from "../stop.js";
 import { runProcessors } from "../trace.js";
 import type { BeamStep, FinishReason, GeneratedSequence, Step } from "../types.js";
@@ -66,7 +68,9 @@ interface Candidate extends Hypothesis {
  * `setup.random`, over the not-yet-drawn candidates' probabilities renormalised (the distribution of
  * torch.multinomial without replacement, not its numbers); when no probability is left the remaining
  * draws take the best remaining scores. Interrupted (abort / time), the running beams join the pool
- * as they are, scored by their current length.
+ * as they are, scored by their current length. Throws NoFiniteMassError when a beam's model logits
+ * hold a NaN or +Infinity or are all -Infinity, a processed score is NaN or +Infinity, or no beam has
+ * a finite candidate left.
  */
 export async function* beamSearch(
   setup: DecodeSetup,
@@ -74,6 +78,7 @@ export async function* beamSearch(
 ): AsyncGenerator<Step, GeneratedSequence[]> {
   const { prompt, processors, eosTokenIds, maxLength } = setup;
   const { numBeams, lengthPenalty, earlyStopping } = options;
+  const strategy = options.doSample ? "beam sampling" : "beam search";
   const V = setup.model.vocabSize;
   const P = prompt.length;
   const K = Math.max(2, 1 + eosTokenIds.length) * numBeams;
@@ -110,13 +115,21 @@ export async function* beamSearch(
       const raws: Float32Array[] = [];
       const processedAll: Float32Array[] = [];
       for (const [b, beam] of running.entries()) {
+        requireFiniteMass(beam.logits, t, "model", strategy);
         const raw = logSoftmax(beam.logits);
         const ctx = { tokens: prompt.concat(beam.tokens), promptLength: P };
         const processed = runProcessors(raw, processors, ctx);
+        // one beam's processors may remove every token (that beam then has no candidate), but no
+        // score may be NaN or +Infinity
+        const cause = noFiniteMassCause(processed);
+        if (cause !== undefined && cause !== "all_suppressed")
+          throw new NoFiniteMassError(strategy, t, "processors", cause);
         raws.push(raw);
         processedAll.push(processed);
         for (let v = 0; v < V; v++) acc[b * V + v] = processed[v] + beam.score;
       }
+      // no beam has a finite candidate left: nothing can be chosen
+      requireFiniteMass(acc, t, "processors", strategy);
       const coins: number[] = [];
       const picked = options.doSample ? drawWithoutReplacement(acc, K, setup.random, coins) : topN(acc, K);
       const candidates = picked.map((index): Candidate => {

@@ -2,6 +2,7 @@
 // is prefilled once; each sequence then runs on its own fork() of that session. One decoding step
 // forwards every live sequence's last token (one batched call, counted once).
 import type { Session, TokenId } from "../../models/types.js";
+import { requireFiniteMass } from "../finite-mass.js";
 import { TextStream } from "../stop.js";
 import { logprobOf, runProcessors, runProcessorsTraced, stepTrace } from "../trace.js";
 import type { FinishReason, GeneratedSequence, Step } from "../types.js";
@@ -21,11 +22,16 @@ interface Running {
   finishReason?: FinishReason;
 }
 
-/** Yields each token as it is chosen (sequences interleaved by step) and returns the sequences. */
+/**
+ * Yields each token as it is chosen (sequences interleaved by step) and returns the sequences.
+ * Throws NoFiniteMassError (named for `strategy`) when a step's logits, raw or processed, hold a NaN
+ * or +Infinity or are all -Infinity.
+ */
 export async function* decodeIndependent(
   setup: DecodeSetup,
   select: Selector,
   count: number,
+  strategy = "greedy",
 ): AsyncGenerator<Step, GeneratedSequence[]> {
   const { prompt, processors, eosTokenIds, maxLength, traceTop } = setup;
   const emptyAs = (reason: FinishReason): GeneratedSequence[] =>
@@ -60,8 +66,11 @@ export async function* decodeIndependent(
       for (const [sequence, seq] of seqs.entries()) {
         if (seq.finishReason !== undefined) continue;
         const ctx = { tokens: seq.all, promptLength: prompt.length };
+        requireFiniteMass(seq.logits, seq.generated.length, "model", strategy);
         const traced = traceTop > 0 ? runProcessorsTraced(seq.logits, processors, ctx, traceTop) : undefined;
         const processed = traced?.processed ?? runProcessors(seq.logits, processors, ctx);
+        if (processed !== seq.logits)
+          requireFiniteMass(processed, seq.generated.length, "processors", strategy);
         const { token, coin } = select(processed, setup.random);
         seq.all.push(token);
         seq.generated.push(token);
