@@ -230,7 +230,7 @@ export function registerPlayground(
     const started = performance.now();
     const release = await ctx.queue.acquire(c.req.raw.signal);
     try {
-      const rows = (await compareStrategies(model, command)).map((row) => ({
+      const rows = (await compareStrategies(model, command, c.req.raw.signal)).map((row) => ({
         ...row,
         samples: row.samples.map((s) => ({ ...s, pieces: piecesOf(model, promptIds, s.tokens) })),
       }));
