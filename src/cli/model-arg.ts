@@ -4,7 +4,7 @@ import { progressReporter } from "../hub/progress.js";
 import { basename } from "node:path";
 import { parseRepoRef } from "../hub/repo-ref.js";
 import { isHubSource, resolveModelSource } from "../hub/resolve-model.js";
-import { loadModel, type Model } from "../load-model.js";
+import { loadModel, type LoadModelOptions, type Model } from "../load-model.js";
 import { isKvCacheType, type KvCacheType } from "../models/kv-cache.js";
 import type { FlagValues } from "./flags.js";
 
@@ -13,6 +13,17 @@ import type { FlagValues } from "./flags.js";
  * --model, the built-in one. Every command with MODEL_FLAGS loads its model here.
  */
 export async function modelFromFlags(values: FlagValues): Promise<Model> {
+  const { source, options } = await modelSourceFromFlags(values);
+  return loadModel(source, options);
+}
+
+/**
+ * What modelFromFlags loads: the model's path (a Hub model is fetched into the cache first) and the
+ * load options, for a caller that loads it elsewhere (the server's engine thread).
+ */
+export async function modelSourceFromFlags(
+  values: FlagValues,
+): Promise<{ source: string; options: LoadModelOptions }> {
   const source = values.model ?? defaultModelDir();
   if (typeof source !== "string") {
     throw new InvalidOptionError(
@@ -34,12 +45,15 @@ export async function modelFromFlags(values: FlagValues): Promise<Model> {
       isTTY: process.stderr.isTTY === true,
     }),
   });
-  return loadModel(path, {
-    tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
-    threads,
-    kvCacheType,
-    checkWeights: values["no-check-weights"] === true ? false : undefined,
-  });
+  return {
+    source: path,
+    options: {
+      tokenizer: typeof values.tokenizer === "string" ? values.tokenizer : undefined,
+      threads,
+      kvCacheType,
+      checkWeights: values["no-check-weights"] === true ? false : undefined,
+    },
+  };
 }
 
 /**

@@ -8,9 +8,9 @@ import {
   type RunningServer,
   startServer,
 } from "../server/server.js";
-import type { Model } from "../load-model.js";
+import type { EngineSpec } from "../server/engine-protocol.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
-import { modelFromFlags, modelIdOf } from "./model-arg.js";
+import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
 
 export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
@@ -32,7 +32,7 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
     stdout.write(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
-  const model = await modelFromFlags(values);
+  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const server = await listen(model, host, values);
   const url = `${server.url}/`;
@@ -51,7 +51,7 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
   return 0;
 }
 
-async function listen(model: Model, host: string, values: FlagValues): Promise<RunningServer> {
+async function listen(model: EngineSpec, host: string, values: FlagValues): Promise<RunningServer> {
   const options = { modelId: await modelIdOf(values), host };
   if (values.port !== undefined)
     return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });

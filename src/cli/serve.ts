@@ -1,10 +1,11 @@
 // `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
 import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
+import { DEFAULT_REQUEST_TIMEOUT_S } from "../server/engine-client.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
 import { InvalidOptionError } from "../errors.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
-import { modelFromFlags, modelIdOf } from "./model-arg.js";
+import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
 
 export const SERVE_HELP = `Serve (nextoken serve --model M):
@@ -16,7 +17,8 @@ export const SERVE_HELP = `Serve (nextoken serve --model M):
       --model-name NAME   the id clients pass as "model" (default: the file or repo name)
       --parallel N        requests generating at once, interleaved (default ${DEFAULT_QUEUE_LIMITS.slots})
       --queue N           requests waiting before 503 (default ${DEFAULT_QUEUE_LIMITS.waiting})
-      --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})`;
+      --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})
+      --request-timeout S seconds one request may take before it is cut with 504 (default ${DEFAULT_REQUEST_TIMEOUT_S})`;
 
 export const SERVE_FLAGS = {
   ...MODEL_FLAGS,
@@ -29,6 +31,7 @@ export const SERVE_FLAGS = {
   parallel: { type: "string" },
   queue: { type: "string" },
   "max-body-bytes": { type: "string" },
+  "request-timeout": { type: "string" },
 } as const;
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
@@ -38,7 +41,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     stdout.write(`${SERVE_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
-  const model = await modelFromFlags(values);
+  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
   const server = await startServer(model, {
@@ -49,6 +52,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     corsOrigin: typeof values.cors === "string" ? values.cors : undefined,
     allowedHosts: allowedHostsOf(values),
     maxBodyBytes: integerFlag(values, "max-body-bytes", 1024, DEFAULT_MAX_BODY_BYTES),
+    requestTimeoutSeconds: integerFlag(values, "request-timeout", 1, DEFAULT_REQUEST_TIMEOUT_S),
     queue: {
       slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
       waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),

@@ -179,10 +179,18 @@ export function compareReport<Row>(cmd: CompareCommand, rows: Row[]): CompareRep
   return { prompt, samples, seed, maxNewTokens, repetitionNgram: REPETITION_NGRAM, rows };
 }
 
-/** Runs every strategy on the prompt (the model's EOS and context still apply). */
-export async function compareStrategies(model: Model, cmd: CompareCommand): Promise<CompareRow[]> {
+/**
+ * Runs every strategy on the prompt (the model's EOS and context still apply). With `signal`, an
+ * abort ends the run at the next decoding step (the rows so far are returned, the rest skipped).
+ */
+export async function compareStrategies(
+  model: Model,
+  cmd: CompareCommand,
+  signal?: AbortSignal,
+): Promise<CompareRow[]> {
   const rows: CompareRow[] = [];
   for (const { spec, options, sampling } of cmd.strategies) {
+    if (signal?.aborted === true) break;
     const seeds = sampling ? Array.from({ length: cmd.samples }, (_, i) => cmd.seed + i) : [undefined];
     const samples: CompareSample[] = [];
     for (const seed of seeds) {
@@ -190,6 +198,7 @@ export async function compareStrategies(model: Model, cmd: CompareCommand): Prom
         ...options,
         maxNewTokens: cmd.maxNewTokens,
         seed: seed ?? cmd.seed,
+        signal,
       });
       samples.push(measure(result.sequences[0], seed));
     }

@@ -6,10 +6,11 @@ import { Template } from "@huggingface/jinja";
 import type { TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 import { ApiError, invalidField } from "./errors.js";
+import { LIMITS } from "./limits.js";
 import { describe, isObject } from "./schema.js";
 
-/** Most messages in one request. */
-export const MAX_MESSAGES = 4096;
+/** Most messages in one request (limits.ts). */
+export const MAX_MESSAGES = LIMITS.messages;
 
 const ROLES = ["system", "developer", "user", "assistant", "tool"];
 

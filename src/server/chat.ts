@@ -1,5 +1,6 @@
 // POST /v1/chat/completions: messages rendered through the model's chat template, then generation as
 // for completions; logprobs in the chat shape (`logprobs: true`, `top_logprobs` 0–20, with bytes).
+import type { TokenId } from "../models/types.js";
 import { parseMessages } from "./chat-template.js";
 import { checkPromptFits, nowSeconds, responseId, type ServerContext } from "./context.js";
 import { invalidField } from "./errors.js";
@@ -32,10 +33,16 @@ export async function chatCompletions(
   const maxField = body.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
   const sampling = samplingRequest(body, ctx.model, maxField);
   checkBeamLogprobs(sampling, topN, "top_logprobs");
-  const prompt = ctx.chat.encode(messages);
-  checkPromptFits(ctx, prompt.length, "messages");
 
   const release = await ctx.queue.acquire(signal);
+  let prompt: TokenId[];
+  try {
+    prompt = ctx.chat.encode(messages); // the template and the tokenizer run in the queue slot
+    checkPromptFits(ctx, prompt.length, "messages");
+  } catch (error) {
+    release();
+    throw error;
+  }
   const stopper = new AbortController();
   const request: RunRequest = {
     model: ctx.model,

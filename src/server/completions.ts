@@ -16,10 +16,11 @@ import {
   rejectUnsupported,
   samplingRequest,
 } from "./schema.js";
+import { LIMITS } from "./limits.js";
 import { sseResponse } from "./sse.js";
 
-/** Most prompts in one request. */
-export const MAX_PROMPTS = 16;
+/** Most prompts in one request (limits.ts). */
+export const MAX_PROMPTS = LIMITS.prompts;
 
 interface Prompt {
   tokens: TokenId[];
@@ -41,10 +42,17 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
     "max_tokens",
   );
   checkBeamLogprobs(sampling, topN, "logprobs");
-  const prompts = parsePrompts(ctx, body.prompt);
+  const encoders = parsePrompts(ctx, body.prompt); // checked now, tokenized once queued
   const n = sampling.options.numReturnSequences ?? 1;
 
   const release = await ctx.queue.acquire(signal);
+  let prompts: Prompt[];
+  try {
+    prompts = encoders.map((encode) => encode());
+  } catch (error) {
+    release();
+    throw error;
+  }
   const stopper = new AbortController();
   const runSignal = AbortSignal.any([signal, stopper.signal]);
   const logprobs = topN === undefined ? undefined : { topN, mode: sampling.logprobsMode };
@@ -153,16 +161,20 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
   return sseResponse(chunks(), () => stopper.abort(), release);
 }
 
-/** `prompt`: a string, an array of strings, an array of token ids, or an array of those. */
-function parsePrompts(ctx: ServerContext, value: unknown): Prompt[] {
+/**
+ * `prompt`: a string, an array of strings, an array of token ids, or an array of those. Its shape and
+ * ids are checked at once; each returned function does the tokenizer's work (encoding, decoding ids)
+ * and the context check, in the request's queue slot.
+ */
+function parsePrompts(ctx: ServerContext, value: unknown): Array<() => Prompt> {
   const { tokenizer, vocabSize } = ctx.model;
-  const fromText = (text: string): Prompt => {
+  const fromText = (text: string) => (): Prompt => {
     const tokens = tokenizer.encode(text, { addSpecialTokens: true });
     if (tokens.length === 0 && tokenizer.bosTokenId !== undefined) tokens.push(tokenizer.bosTokenId);
     if (tokens.length === 0) throw invalidField("prompt", "must not be empty (the model has no BOS token)");
     return checkLength({ tokens, text });
   };
-  const fromIds = (ids: unknown[], param: string): Prompt => {
+  const fromIds = (ids: unknown[], param: string): (() => Prompt) => {
     for (const id of ids) {
       if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
         throw invalidField(param, `token ids must be integers in [0, ${vocabSize})`);
@@ -170,7 +182,7 @@ function parsePrompts(ctx: ServerContext, value: unknown): Prompt[] {
     }
     if (ids.length === 0) throw invalidField(param, "must hold at least one token id");
     const tokens = ids as TokenId[];
-    return checkLength({ tokens, text: tokenizer.decode(tokens) });
+    return () => checkLength({ tokens, text: tokenizer.decode(tokens) });
   };
   const checkLength = (prompt: Prompt): Prompt => {
     checkPromptFits(ctx, prompt.tokens.length, "prompt");

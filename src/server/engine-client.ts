@@ -6,13 +6,14 @@
 // loads the model; what else it was running gets 503 `engine_restarted`.
 import { Worker } from "node:worker_threads";
 import type { EngineMeta, EngineStats, FromWorker, ToWorker, WorkerSetup } from "./engine-protocol.js";
+import { LlmError } from "../errors.js";
 import { ApiError } from "./errors.js";
 
 export interface EngineClientOptions {
   setup: WorkerSetup;
   /** A request's time budget in milliseconds. */
   requestTimeoutMs: number;
-  /** How long cancelled work may take to end before the worker is restarted. */
+  /** How long cancelled work may take to end before the worker is restarted (0: restart at once). */
   graceMs: number;
   log: (line: string) => void;
 }
@@ -61,13 +62,19 @@ export class EngineClient {
       workerData: this.options.setup,
     });
     this.worker = worker;
+    let loaded = false;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on("message", (message: FromWorker) => {
         if (message.type === "ready") {
           this.meta = message.meta;
+          loaded = true;
           resolve();
         } else if (message.type === "failed") {
-          const error = new Error(message.message);
+          // the load's error as the library's own type, so the CLI reports it in one line
+          const error =
+            message.code === undefined
+              ? new Error(message.message)
+              : new LlmError(message.code, message.message);
           error.name = message.name;
           reject(error);
         } else this.onMessage(message);
@@ -78,7 +85,8 @@ export class EngineClient {
       });
       worker.on("exit", (code) => {
         reject(new Error(`the engine's worker exited (code ${code}) before its model loaded`));
-        if (this.worker === worker && !this.closing) this.restart("the engine's worker stopped");
+        // a worker that stops after loading is replaced; one that could not load is not retried
+        if (loaded && this.worker === worker && !this.closing) this.restart("the engine's worker stopped");
       });
     });
     this.ready.catch(() => {}); // seen by start() or by the next forward()
@@ -182,6 +190,7 @@ export class EngineClient {
         "request_timeout",
       ),
     );
+    if (this.options.graceMs === 0) return this.restart("a request ran past its time budget");
     this.worker.postMessage({ type: "cancel", id: job.id } satisfies ToWorker);
     job.grace = setTimeout(() => {
       if (this.jobs.get(job.id) === job) this.restart("a request past its time budget did not stop");

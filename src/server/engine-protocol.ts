@@ -49,7 +49,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: "ready"; meta: EngineMeta }
-  | { type: "failed"; name: string; message: string }
+  | { type: "failed"; name: string; message: string; code?: string }
   | { type: "head"; id: number; status: number; headers: Array<[string, string]> }
   | { type: "chunk"; id: number; bytes: Uint8Array }
   | { type: "end"; id: number }

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     loaded = await loadModel(setup.spec.source, setup.spec.options);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: "failed", name: e.name, message: e.message });
+    post({ type: "failed", name: e.name, message: e.message, code: (e as { code?: string }).code });
     return;
   }
   const counted = counting(loaded);

@@ -118,7 +118,7 @@ export function checkPromptBytes(field: string, bytes: number, bound: PromptBoun
   if (context !== undefined && bytes > context * bound.maxTokenBytes) {
     throw new ApiError(
       400,
-      `${field}: ${bytes} bytes of text cannot fit the model's context length of ${context} tokens (a token covers at most ${bound.maxTokenBytes} bytes)`,
+      `${field}: ${bytes} bytes of text cannot fit the model's context length of ${context} tokens (its tokens stand for at most ${bound.maxTokenBytes / PROMPT_BYTES_SLACK} bytes each; more than ${context * bound.maxTokenBytes} bytes are refused before tokenizing)`,
       field,
       "context_length_exceeded",
     );

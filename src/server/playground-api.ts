@@ -32,6 +32,7 @@ import {
   type SessionLimits,
   SessionStore,
 } from "./playground-sessions.js";
+import { LIMITS } from "./limits.js";
 import { serveStatic } from "./static.js";
 
 export interface PlaygroundOptions {
@@ -44,11 +45,11 @@ export interface PlaygroundOptions {
 
 /** Candidates per token /api/generate reports by default, and at most. */
 const DEFAULT_TOP = 10;
-const MAX_TOP = 50;
+const MAX_TOP = LIMITS.playgroundTop;
 /** Bounds of /api/compare: it runs strategies × samples generations in one request. */
-const MAX_COMPARE_STRATEGIES = 12;
-const MAX_COMPARE_SAMPLES = 5;
-const MAX_COMPARE_TOKENS = 512;
+const MAX_COMPARE_STRATEGIES = LIMITS.compareStrategies;
+const MAX_COMPARE_SAMPLES = LIMITS.compareSamples;
+const MAX_COMPARE_TOKENS = LIMITS.compareTokens;
 
 /** Adds the /api routes and the page to `app`; returns the session store (closed with the server). */
 export function registerPlayground(
@@ -91,19 +92,22 @@ export function registerPlayground(
   app.post("/api/tokenize", async (c) => {
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
-    if (typeof b.text !== "string") throw invalidField("text", "required: a string");
-    const tokens = model.tokenizer.encode(b.text, { addSpecialTokens: true });
+    const text = b.text;
+    if (typeof text !== "string") throw invalidField("text", "required: a string");
+    const tokens = await computing(ctx, c.req.raw.signal, () =>
+      model.tokenizer.encode(text, { addSpecialTokens: true }),
+    );
     return c.json({ tokens, count: tokens.length, contextLength: model.contextLength });
   });
 
   app.post("/api/logits", async (c) => {
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
-    const tokens = promptTokens(ctx, b);
-    const logits = await computing(ctx, c.req.raw.signal, () => {
+    const { tokens, logits } = await computing(ctx, c.req.raw.signal, () => {
+      const tokens = promptTokens(ctx, b); // tokenized in the queue slot
       const session = model.newSession();
       try {
-        return session.forward(tokens);
+        return { tokens, logits: session.forward(tokens) };
       } finally {
         session.dispose();
       }
@@ -114,8 +118,8 @@ export function registerPlayground(
   app.post("/api/sessions", async (c) => {
     const b = await body(c.req.raw);
     checkModelField(ctx, b.model);
-    const tokens = promptTokens(ctx, b);
     const held = await computing(ctx, c.req.raw.signal, () => {
+      const tokens = promptTokens(ctx, b); // tokenized in the queue slot
       const session = model.newSession();
       try {
         return store.add(session, tokens.slice(), tokens.length, session.forward(tokens));
@@ -177,13 +181,15 @@ export function registerPlayground(
     const keep = booleanField(b, "keep", false);
     let held: HeldSession | undefined;
     if (b.session !== undefined) held = store.get(stringField(b, "session"));
-    const prompt = held?.tokens.slice() ?? promptTokens(ctx, b);
+    // a missing or mistyped prompt is answered now; the prompt is tokenized once queued
+    if (held === undefined && b.tokens === undefined && typeof b.prompt !== "string") promptTokens(ctx, b);
     // fork before waiting for a slot: the held session may be deleted meanwhile
     const start = held && { session: held.session.fork(), tokens: held.tokens.slice(), logits: held.logits };
     const started = performance.now();
     let release: (() => void) | undefined;
     try {
       release = await ctx.queue.acquire(c.req.raw.signal);
+      const prompt = held?.tokens.slice() ?? promptTokens(ctx, b); // tokenized in the queue slot
       const report = await generateReport(model, prompt, options, {
         start,
         keep,
@@ -207,7 +213,7 @@ export function registerPlayground(
     if (typeof b.prompt !== "string") throw invalidField("prompt", "required: a string");
     // the prompt must fit the context like any other; its ids (BOS for an empty one, as generate()
     // starts from) are the context the samples' pieces are decoded after
-    const promptIds = promptTokens(ctx, { prompt: b.prompt });
+    const promptText = b.prompt;
     const spec = b.strategies ?? DEFAULT_STRATEGIES;
     if (typeof spec !== "string") throw invalidField("strategies", 'must be a string of ";"-separated specs');
     let strategies;
@@ -230,7 +236,8 @@ export function registerPlayground(
     const started = performance.now();
     const release = await ctx.queue.acquire(c.req.raw.signal);
     try {
-      const rows = (await compareStrategies(model, command)).map((row) => ({
+      const promptIds = promptTokens(ctx, { prompt: promptText }); // tokenized in the queue slot
+      const rows = (await compareStrategies(model, command, c.req.raw.signal)).map((row) => ({
         ...row,
         samples: row.samples.map((s) => ({ ...s, pieces: piecesOf(model, promptIds, s.tokens) })),
       }));

@@ -6,6 +6,7 @@ import type { GenerationOptions } from "../generation/types.js";
 import type { TokenId } from "../models/types.js";
 import { checkPromptFits, type ServerContext } from "./context.js";
 import { ApiError, invalidField, toApiError } from "./errors.js";
+import { LIMITS } from "./limits.js";
 
 export type Body = Record<string, unknown>;
 
@@ -38,9 +39,9 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof GenerationOptions>([
 ]);
 
 /** Most new tokens one playground request generates (the context length bounds it too). */
-export const MAX_PLAYGROUND_TOKENS = 1024;
+export const MAX_PLAYGROUND_TOKENS = LIMITS.playgroundTokens;
 /** Most beams (and returned sequences): the tree view stays readable. */
-export const MAX_PLAYGROUND_BEAMS = 16;
+export const MAX_PLAYGROUND_BEAMS = LIMITS.beams;
 
 /** 404 when the body names a model this server does not serve (the field is optional). */
 export function checkModelField(ctx: ServerContext, model: unknown): void {

@@ -11,16 +11,18 @@ import { MIN_TEMPERATURE } from "../generation/processors/temperature.js";
 import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 import type { Model } from "../load-model.js";
 import { ApiError, invalidField, toApiError } from "./errors.js";
+import { LIMITS, overLimit } from "./limits.js";
 
 export type Body = Record<string, unknown>;
 
+// The caps live in limits.ts (shared by /v1 and /api); these names are kept for their importers.
 /** Most choices (`n`) and beams one request may ask for. */
-export const MAX_CHOICES = 16;
+export const MAX_CHOICES = LIMITS.choices;
 /** Most stop strings, and their longest length in characters. */
-export const MAX_STOPS = 16;
-export const MAX_STOP_CHARS = 1000;
+export const MAX_STOPS = LIMITS.stops;
+export const MAX_STOP_CHARS = LIMITS.stopChars;
 /** OpenAI's bound on `top_logprobs` (and on legacy `logprobs` here). */
-export const MAX_TOP_LOGPROBS = 20;
+export const MAX_TOP_LOGPROBS = LIMITS.topLogprobs;
 
 /** Which distribution reported log-probabilities come from (DESIGN.md §4). */
 export type LogprobsMode = "raw" | "processed";
@@ -77,13 +79,13 @@ export function checkModel(body: Body, modelId: string): void {
 
 /** Reads the sampling fields both endpoints accept and validates them with the engine's rules. */
 export function samplingRequest(body: Body, model: Model, maxTokensField: string): SamplingRequest {
-  const maxTokens = integer(body, maxTokensField, 1, Number.MAX_SAFE_INTEGER);
+  const maxTokens = integer(body, maxTokensField, 1, LIMITS.maxTokens);
   const temperature = number(body, "temperature", 0, 2);
   if (temperature !== undefined && temperature !== 0 && temperature < MIN_TEMPERATURE) {
     // logits / temperature would overflow float32 (see MIN_TEMPERATURE)
     throw invalidField("temperature", `must be 0 or in [${MIN_TEMPERATURE}, 2], got ${temperature}`);
   }
-  const numBeams = integer(body, "num_beams", 1, MAX_CHOICES);
+  const numBeams = integer(body, "num_beams", 1, LIMITS.beams);
   const topK = integer(body, "top_k", -1, Number.MAX_SAFE_INTEGER);
   const options: GenerationOptions = {
     maxNewTokens: maxTokens,
@@ -230,6 +232,9 @@ function logitBias(body: Body, vocabSize: number): Record<number, number> | unde
   const value = body.logit_bias;
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalidField("logit_bias", "must be an object { token id: bias }");
+  const entries = Object.keys(value).length;
+  if (entries > LIMITS.logitBiasEntries)
+    throw overLimit("logit_bias", entries, LIMITS.logitBiasEntries, " entries");
   const out: Record<number, number> = {};
   for (const [key, bias] of Object.entries(value)) {
     const id = Number(key);
