@@ -14,7 +14,6 @@ import { completions } from "./completions.js";
 import { nowSeconds, type ServerContext } from "./context.js";
 import { ApiError, toApiError } from "./errors.js";
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits, RequestQueue } from "./queue.js";
-import { originGuard } from "./origin-guard.js";
 import { paramOf } from "./schema.js";
 import { registerPlayground } from "./playground-api.js";
 import type { SessionLimits } from "./playground-sessions.js";
@@ -53,7 +52,6 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const app = new Hono();
 
-  app.use("*", originGuard({ boundHost: options.host, ...options }));
   if (options.corsOrigin !== undefined) {
     app.use(
       "*",

@@ -8,11 +8,15 @@ import { readJsonObject } from "./body.js";
 import { type EngineClient, errorResponse } from "./engine-client.js";
 import { toApiError } from "./errors.js";
 import { checkRequestLimits } from "./limits.js";
+import { originGuard } from "./origin-guard.js";
 
 export interface FrontOptions {
   modelId: string;
   apiKey?: string;
   corsOrigin?: string;
+  /** The address bound (--host) and more accepted Host names (see origin-guard.ts). */
+  host?: string;
+  allowedHosts?: string[];
   maxBodyBytes: number;
   log: (line: string) => void;
 }
@@ -43,6 +47,8 @@ export function createFront(
     },
   };
   const app = new Hono();
+  // Cross-site and DNS-rebinding refusals run here, where the browser's headers arrive.
+  app.use("*", originGuard({ boundHost: options.host, ...options }));
   if (options.corsOrigin !== undefined) {
     app.use(
       "*",

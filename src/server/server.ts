@@ -71,6 +71,8 @@ export async function startServer(model: Model | EngineSpec, options: ServeOptio
     modelId: options.modelId,
     apiKey: options.apiKey,
     corsOrigin: options.corsOrigin,
+    host: options.host,
+    allowedHosts: options.allowedHosts,
     maxBodyBytes,
     log,
   });
