@@ -2,19 +2,17 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InvalidOptionError } from "./errors.js";
 import { checkFiniteWeights } from "./formats/check-finite.js";
-import { canonicalName, ggufConfig } from "./formats/gguf-model.js";
 import { ggufTensors, parseGguf } from "./formats/gguf.js";
-import { parseHfConfig } from "./formats/hf-config.js";
 import { parseLlama2c } from "./formats/llama2c.js";
 import { readFilePrefix, readWholeFile } from "./formats/read-file.js";
 import { SNIFF_BYTES, sniffModelFile } from "./formats/sniff.js";
-import { interleavedToHalfBias, interleavedToHalfRows, transposeInPlace } from "./formats/rope-layout.js";
 import { isRecord, parseSafetensors } from "./formats/safetensors.js";
 import { eosList, fromGenerationConfigJson } from "./generation/options.js";
 import type { GenerationOptions } from "./generation/types.js";
 import type { CausalLM } from "./models/causal-lm.js";
 import { isKvCacheType, type KvCacheType } from "./models/kv-cache.js";
-import { ARCHITECTURES } from "./models/registry.js";
+import { ggufConfig, parseHfConfig, prepareTensors } from "./models/from-checkpoint.js";
+import { architectureNamed } from "./models/registry.js";
 import { ModelSession } from "./models/session.js";
 import type { LanguageModel, ModelConfig, Session } from "./models/types.js";
 import type { DType } from "./tensor/dtype.js";
@@ -191,6 +189,13 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
   return loadLlama2cFile(source, options, backend);
 }
 
+const forwardPasses = new WeakMap<Model, CausalLM>();
+
+/** The architecture's forward pass behind a loaded model (tests observe routing through it); not public API. */
+export function causalOf(model: Model): CausalLM | undefined {
+  return forwardPasses.get(model);
+}
+
 class LoadedModel implements Model {
   readonly vocabSize: number;
   readonly contextLength: number;
@@ -206,7 +211,8 @@ class LoadedModel implements Model {
     backend: Backend,
   ) {
     checkTokenizerMatchesModel(tokenizer, config.vocabSize, info.source);
-    this.causal = new ARCHITECTURES[config.architecture](config, store, backend.kernels());
+    this.causal = architectureNamed(config.architecture).create(config, store, backend.kernels());
+    forwardPasses.set(this, this.causal);
     this.vocabSize = config.vocabSize;
     this.contextLength = config.contextLength;
     this.kvCacheType = backend.kvCacheType;
@@ -256,7 +262,7 @@ async function loadHfDirectory(dir: string, options: LoadModelOptions, backend: 
     metadata = { ...metadata, ...file.metadata };
     for (const [name, t] of file.tensors) tensors.set(name, t);
   }
-  if (config.architecture === "gpt2") canonicalGpt2(tensors);
+  const prepared = prepareTensors(tensors, config, "huggingface", dir);
 
   const tokenizerSource = options.tokenizer ?? (files.includes("tokenizer.json") ? dir : undefined);
   const tokenizer = tokenizerSource
@@ -267,19 +273,8 @@ async function loadHfDirectory(dir: string, options: LoadModelOptions, backend: 
         generationConfig.bosTokenId,
         eosList(generationConfig.eosTokenId),
       );
-  const info = describe(dir, "huggingface", fileBytes, tensors, metadata);
-  return new LoadedModel(config, new TensorStore(tensors, dir), tokenizer, generationConfig, info, backend);
-}
-
-/** GPT-2: drop the "transformer." prefix and attention-mask buffers; Conv1D weights to [out, in]. */
-function canonicalGpt2(tensors: Map<string, Tensor>): void {
-  for (const [name, t] of [...tensors]) {
-    tensors.delete(name);
-    const short = name.replace(/^transformer\./, "");
-    if (/\.attn\.(masked_)?bias$/.test(short)) continue;
-    const conv = /^h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/.test(short);
-    tensors.set(short, conv ? transposeInPlace({ ...t, name: short }) : { ...t, name: short });
-  }
+  const info = describe(dir, "huggingface", fileBytes, prepared, metadata);
+  return new LoadedModel(config, new TensorStore(prepared, dir), tokenizer, generationConfig, info, backend);
 }
 
 async function shardsOfIndex(indexPath: string): Promise<string[]> {
@@ -306,13 +301,7 @@ async function loadGgufFile(path: string, options: LoadModelOptions, backend: Ba
   const raw = ggufTensors(file, bytes);
   if (options.checkWeights !== false) checkFiniteWeights(raw.values(), path);
   const config = ggufConfig(file, raw, path);
-  const tensors = new Map<string, Tensor>();
-  for (const [name, t] of raw) {
-    const canonical = canonicalName(name, config.architecture);
-    tensors.set(canonical, { ...t, name: canonical });
-  }
-  // llama.cpp's `llama` architecture stores q/k for interleaved RoPE; qwen2 and gpt2 do not.
-  if (config.architecture === "llama") unpermuteQk(tensors, config, path);
+  const tensors = prepareTensors(raw, config, "gguf", path);
   const tokenizer = options.tokenizer
     ? await loadTokenizer(options.tokenizer)
     : fromGguf(file.metadata, path);
@@ -329,9 +318,9 @@ async function loadGgufFile(path: string, options: LoadModelOptions, backend: Ba
 
 async function loadLlama2cFile(path: string, options: LoadModelOptions, backend: Backend): Promise<Model> {
   const bytes = await readWeights(path, backend);
-  const { config, tensors } = parseLlama2c(bytes, path);
-  if (options.checkWeights !== false) checkFiniteWeights(tensors.values(), path);
-  unpermuteQk(tensors, config, path);
+  const { config, tensors: raw } = parseLlama2c(bytes, path);
+  if (options.checkWeights !== false) checkFiniteWeights(raw.values(), path);
+  const tensors = prepareTensors(raw, config, "llama2c", path);
   const tokenizerPath = options.tokenizer ?? join(dirname(path), "tokenizer.bin");
   const tokenizerBytes = await readFile(tokenizerPath).catch((cause: unknown) => {
     throw new FormatError(
@@ -346,27 +335,6 @@ async function loadLlama2cFile(path: string, options: LoadModelOptions, backend:
   const generationConfig: GenerationOptions = { eosTokenId: [...tokenizer.eosTokenIds] };
   const info = describe(path, "llama2c", bytes.byteLength, tensors, {});
   return new LoadedModel(config, new TensorStore(tensors, path), tokenizer, generationConfig, info, backend);
-}
-
-function unpermuteQk(tensors: Map<string, Tensor>, config: ModelConfig, fileName: string): void {
-  for (let l = 0; l < config.nLayers; l++) {
-    for (const [proj, heads] of [
-      ["q_proj", config.nHeads],
-      ["k_proj", config.nKvHeads],
-    ] as const) {
-      const name = `model.layers.${l}.self_attn.${proj}`;
-      const weight = tensors.get(`${name}.weight`);
-      if (!weight) throw new FormatError(`${fileName}: missing tensor for "${name}.weight"`);
-      if (weight.shape[0] !== heads * config.headDim) {
-        throw new FormatError(
-          `${fileName}: "${name}.weight" has ${weight.shape[0]} rows, expected ${heads * config.headDim}`,
-        );
-      }
-      interleavedToHalfRows(weight, heads);
-      const bias = tensors.get(`${name}.bias`);
-      if (bias) interleavedToHalfBias(bias, heads);
-    }
-  }
 }
 
 function describe(

@@ -1,89 +1,95 @@
-import { FormatError, UnsupportedError } from "../errors.js";
-import type { Architecture, ModelConfig } from "./model-config.js";
+import { FormatError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { GgufFile, GgufValue } from "./gguf.js";
 
 /**
- * GGUF metadata and tensor names (llama.cpp's) → ModelConfig and canonical Hugging Face names.
- * GPT-2 in GGUF is already [out, in]; Llama q/k rows are still interleaved (see rope-layout.ts).
+ * GGUF metadata (`<arch>.<key>`), read key by key for an architecture module, and llama.cpp's
+ * tensor names mapped onto the Hugging Face names the models read. Which keys and names an
+ * architecture has is its module's knowledge (models/<arch>.ts); this file only reads them.
  */
 
-const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
-  llama: "llama",
-  qwen2: "qwen2",
-  gpt2: "gpt2",
-};
-
 /** Bounds on hyperparameters: far past any real model, so a corrupt count is refused, not allocated. */
-const MAX_WIDTH = 1 << 16;
-const MAX_LAYERS = 1024;
-const MAX_VOCAB = 1 << 22;
-const MAX_CONTEXT = 1 << 24;
+export const MAX_WIDTH = 1 << 16;
+export const MAX_LAYERS = 1024;
+export const MAX_VOCAB = 1 << 22;
+export const MAX_CONTEXT = 1 << 24;
+export const MAX_EXPERTS = 1024;
 
-export function ggufConfig(
-  file: GgufFile,
-  tensors: ReadonlyMap<string, Tensor>,
-  fileName: string,
-): ModelConfig {
-  const m = file.metadata;
-  const archName = m.get("general.architecture");
-  const architecture = ARCHITECTURES[String(archName)];
-  if (!architecture) {
-    throw new UnsupportedError(
-      `${fileName}: general.architecture ${JSON.stringify(archName)} is not supported (supported: ${Object.keys(ARCHITECTURES).join(", ")})`,
+export class GgufConfig {
+  /** `general.architecture`, the prefix of every hyperparameter key. */
+  readonly arch: string;
+
+  constructor(
+    readonly file: GgufFile,
+    readonly tensors: ReadonlyMap<string, Tensor>,
+    readonly fileName: string,
+  ) {
+    this.arch = String(file.metadata.get("general.architecture"));
+  }
+
+  key(k: string): string {
+    return `${this.arch}.${k}`;
+  }
+
+  has(k: string): boolean {
+    return this.file.metadata.has(this.key(k));
+  }
+
+  get(k: string): GgufValue | undefined {
+    return this.file.metadata.get(this.key(k));
+  }
+
+  fail(k: string, expected: string): never {
+    throw new FormatError(
+      `${this.fileName}: metadata "${this.key(k)}" must be ${expected}, got ${String(this.get(k))}`,
     );
   }
-  const key = (k: string) => `${String(archName)}.${k}`;
-  const bad = (k: string, expected: string): never => {
-    throw new FormatError(
-      `${fileName}: metadata "${key(k)}" must be ${expected}, got ${String(m.get(key(k)))}`,
-    );
-  };
-  const int = (k: string, max: number, fallback?: number): number => {
-    const v = toNumber(m.get(key(k))) ?? fallback;
+
+  /** An integer in [1, max] (`fallback` when absent). */
+  int(k: string, max: number, fallback?: number): number {
+    const v = toNumber(this.get(k)) ?? fallback;
     if (v === undefined || !Number.isSafeInteger(v) || v <= 0 || v > max)
-      bad(k, `an integer from 1 to ${max}`);
-    return v as number;
-  };
-  // A NaN, zero or negative epsilon or RoPE base loads "fine" and gives NaN logits: refuse it here.
-  const real = (k: string, fallback: number): number => {
-    const v = toNumber(m.get(key(k))) ?? fallback;
-    if (!(Number.isFinite(v) && v > 0)) bad(k, "a positive finite number");
+      this.fail(k, `an integer from 1 to ${max}`);
     return v;
-  };
-  const embedding = tensors.get("token_embd.weight");
-  if (!embedding) throw new FormatError(`${fileName}: missing tensor "token_embd.weight"`);
-  const hiddenSize = int("embedding_length", MAX_WIDTH);
-  const nHeads = int("attention.head_count", hiddenSize);
-  const nKvHeads = int("attention.head_count_kv", nHeads, nHeads);
-  if (nHeads % nKvHeads !== 0) bad("attention.head_count_kv", `a divisor of head_count ${nHeads}`);
-  if (!m.has(key("attention.key_length")) && hiddenSize % nHeads !== 0)
-    bad("attention.head_count", `a divisor of embedding_length ${hiddenSize}`);
-  const headDim = int("attention.key_length", MAX_WIDTH, hiddenSize / nHeads);
-  if (architecture !== "gpt2" && headDim % 2 !== 0) bad("attention.key_length", "even (RoPE rotates pairs)");
-  const epsKey =
-    architecture === "gpt2" ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon";
-  return {
-    architecture,
-    vocabSize: int("vocab_size", MAX_VOCAB, embedding.shape[0]),
-    contextLength: int("context_length", MAX_CONTEXT),
-    hiddenSize,
-    intermediateSize: int("feed_forward_length", MAX_WIDTH * 8),
-    nLayers: int("block_count", MAX_LAYERS),
-    nHeads,
-    nKvHeads,
-    headDim,
-    normEps: real(epsKey, 1e-5),
-    ropeTheta: real("rope.freq_base", 10000),
-    tiedEmbeddings: !tensors.has("output.weight"),
-    attentionBias: tensors.has("blk.0.attn_q.bias"),
-  };
+  }
+
+  /** An integer in [0, max] (`fallback` when absent): counts where 0 means "none". */
+  count(k: string, max: number, fallback: number): number {
+    const v = toNumber(this.get(k)) ?? fallback;
+    if (!Number.isSafeInteger(v) || v < 0 || v > max) this.fail(k, `an integer from 0 to ${max}`);
+    return v;
+  }
+
+  /** A positive finite number: a NaN, zero or negative epsilon or RoPE base gives NaN logits. */
+  real(k: string, fallback: number): number {
+    const v = toNumber(this.get(k)) ?? fallback;
+    if (!(Number.isFinite(v) && v > 0)) this.fail(k, "a positive finite number");
+    return v;
+  }
+
+  bool(k: string, fallback: boolean): boolean {
+    const v = this.get(k) ?? fallback;
+    if (typeof v !== "boolean") this.fail(k, "true or false");
+    return v;
+  }
+
+  tensor(name: string): Tensor {
+    const t = this.tensors.get(name);
+    if (!t) throw new FormatError(`${this.fileName}: missing tensor "${name}"`);
+    return t;
+  }
 }
 
-/** Maps llama.cpp tensor names onto the Hugging Face names the model files read. */
-export function canonicalName(name: string, architecture: Architecture): string {
+/** llama.cpp's names → Hugging Face names: global ones, and those of `blk.N.` under `layerPrefix` N. */
+export interface GgufNames {
+  layerPrefix: string;
+  global: Readonly<Record<string, string>>;
+  layer: Readonly<Record<string, string>>;
+}
+
+/** Maps one llama.cpp tensor name (`blk.3.attn_q.weight`) onto its Hugging Face name; unknown names stay. */
+export function canonicalName(name: string, table: GgufNames): string {
   const layer = /^blk\.(\d+)\.(.+)$/.exec(name);
-  const table = architecture === "gpt2" ? GPT2_NAMES : LLAMA_NAMES;
   if (layer) {
     const [, index, rest] = layer;
     const [base, suffix] = splitSuffix(rest);
@@ -99,41 +105,6 @@ function splitSuffix(name: string): [string, string] {
   const dot = name.lastIndexOf(".");
   return [name.slice(0, dot), name.slice(dot + 1)];
 }
-
-const LLAMA_NAMES = {
-  layerPrefix: "model.layers.",
-  global: { token_embd: "model.embed_tokens", output_norm: "model.norm", output: "lm_head" } as Record<
-    string,
-    string
-  >,
-  layer: {
-    attn_norm: "input_layernorm",
-    attn_q: "self_attn.q_proj",
-    attn_k: "self_attn.k_proj",
-    attn_v: "self_attn.v_proj",
-    attn_output: "self_attn.o_proj",
-    ffn_norm: "post_attention_layernorm",
-    ffn_gate: "mlp.gate_proj",
-    ffn_up: "mlp.up_proj",
-    ffn_down: "mlp.down_proj",
-  } as Record<string, string>,
-};
-
-const GPT2_NAMES = {
-  layerPrefix: "h.",
-  global: { token_embd: "wte", position_embd: "wpe", output_norm: "ln_f", output: "lm_head" } as Record<
-    string,
-    string
-  >,
-  layer: {
-    attn_norm: "ln_1",
-    attn_qkv: "attn.c_attn",
-    attn_output: "attn.c_proj",
-    ffn_norm: "ln_2",
-    ffn_up: "mlp.c_fc",
-    ffn_down: "mlp.c_proj",
-  } as Record<string, string>,
-};
 
 function toNumber(v: GgufValue | undefined): number | undefined {
   if (typeof v === "number") return v;

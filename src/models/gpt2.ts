@@ -1,6 +1,10 @@
+import { UnsupportedError } from "../errors.js";
+import { MAX_CONTEXT, MAX_LAYERS, MAX_VOCAB, MAX_WIDTH } from "../formats/gguf-model.js";
+import { transposeInPlace } from "../formats/rope-layout.js";
 import type { Kernels } from "../tensor/kernels.js";
 import { toF32 } from "../tensor/rows.js";
 import type { Tensor, TensorStore } from "../tensor/tensor.js";
+import type { ArchitectureModule } from "./architecture.js";
 import { runInChunks, Scratch, type CausalLM, type LogitRows } from "./causal-lm.js";
 import type { KvCache } from "./kv-cache.js";
 import type { ModelConfig } from "./types.js";
@@ -9,8 +13,87 @@ import type { ModelConfig } from "./types.js";
  * GPT-2: learned position embeddings, pre-LayerNorm blocks, fused q/k/v projection, gelu_new MLP,
  * final LayerNorm, head tied to the token embedding unless lm_head exists.
  * Legend: n = positions in the chunk, dim = n_embd, hd = head size, ff = inner size, V = vocabulary.
- * Conv1D weights arrive as [out, in] (the loader transposes Hugging Face's [in, out]).
+ * Conv1D weights arrive as [out, in] (fixUp transposes Hugging Face's [in, out]).
  */
+
+/** GPT-2: HF model_type gpt2 (n_embd, n_head, n_layer…), GGUF `gpt2`. */
+export const gpt2: ArchitectureModule = {
+  name: "gpt2",
+  hfModelTypes: ["gpt2"],
+  ggufArchitectures: ["gpt2"],
+  configFromHf: (c) => {
+    const hiddenSize = c.int("n_embd");
+    const nHeads = c.int("n_head");
+    const activation = c.json.activation_function ?? "gelu_new";
+    if (activation !== "gelu_new" && activation !== "gelu_pytorch_tanh") {
+      throw new UnsupportedError(
+        `${c.fileName}: activation_function ${JSON.stringify(activation)} (supported: gelu_new)`,
+      );
+    }
+    return {
+      architecture: "gpt2",
+      vocabSize: c.int("vocab_size"),
+      contextLength: c.int("n_positions", c.json.n_ctx as number),
+      hiddenSize,
+      intermediateSize: c.json.n_inner == null ? 4 * hiddenSize : c.int("n_inner"),
+      nLayers: c.int("n_layer"),
+      nHeads,
+      nKvHeads: nHeads,
+      headDim: c.divide("n_embd", hiddenSize, "n_head", nHeads),
+      normEps: c.num("layer_norm_epsilon", 1e-5),
+      ropeTheta: 0,
+      tiedEmbeddings: c.json.tie_word_embeddings !== false,
+      attentionBias: true,
+    };
+  },
+  configFromGguf: (g) => {
+    const embedding = g.tensor("token_embd.weight");
+    const hiddenSize = g.int("embedding_length", MAX_WIDTH);
+    const nHeads = g.int("attention.head_count", hiddenSize);
+    if (!g.has("attention.key_length") && hiddenSize % nHeads !== 0)
+      g.fail("attention.head_count", `a divisor of embedding_length ${hiddenSize}`);
+    return {
+      architecture: "gpt2",
+      vocabSize: g.int("vocab_size", MAX_VOCAB, embedding.shape[0]),
+      contextLength: g.int("context_length", MAX_CONTEXT),
+      hiddenSize,
+      intermediateSize: g.int("feed_forward_length", MAX_WIDTH * 8),
+      nLayers: g.int("block_count", MAX_LAYERS),
+      nHeads,
+      nKvHeads: nHeads,
+      headDim: g.int("attention.key_length", MAX_WIDTH, hiddenSize / nHeads),
+      normEps: g.real("attention.layer_norm_epsilon", 1e-5),
+      ropeTheta: g.real("rope.freq_base", 10000),
+      tiedEmbeddings: !g.tensors.has("output.weight"),
+      attentionBias: g.tensors.has("blk.0.attn_q.bias"),
+    };
+  },
+  ggufNames: {
+    layerPrefix: "h.",
+    global: { token_embd: "wte", position_embd: "wpe", output_norm: "ln_f", output: "lm_head" },
+    layer: {
+      attn_norm: "ln_1",
+      attn_qkv: "attn.c_attn",
+      attn_output: "attn.c_proj",
+      ffn_norm: "ln_2",
+      ffn_up: "mlp.c_fc",
+      ffn_down: "mlp.c_proj",
+    },
+  },
+  // HF: drop the "transformer." prefix and attention-mask buffers; Conv1D weights to [out, in].
+  // GGUF GPT-2 is already [out, in].
+  fixUp: (tensors, _config, source) => {
+    if (source !== "huggingface") return;
+    for (const [name, t] of [...tensors]) {
+      tensors.delete(name);
+      const short = name.replace(/^transformer\./, "");
+      if (/\.attn\.(masked_)?bias$/.test(short)) continue;
+      const conv = /^h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/.test(short);
+      tensors.set(short, conv ? transposeInPlace({ ...t, name: short }) : { ...t, name: short });
+    }
+  },
+  create: (config, store, kernels) => new Gpt2Model(config, store, kernels),
+};
 
 interface Gpt2Layer {
   ln1: [Float32Array, Float32Array]; // weight, bias (dim,)

@@ -1,6 +1,9 @@
+import type { HfConfig } from "../formats/hf-config.js";
 import type { Kernels } from "../tensor/kernels.js";
 import { toF32 } from "../tensor/rows.js";
 import type { Tensor, TensorStore } from "../tensor/tensor.js";
+import type { ArchitectureModule } from "./architecture.js";
+import { decoderConfigFromGguf, decoderConfigFromHf, DECODER_GGUF_NAMES, unpermuteQk } from "./decoder-config.js";
 import { runInChunks, Scratch, type CausalLM, type LogitRows } from "./causal-lm.js";
 import type { KvCache } from "./kv-cache.js";
 import { ropeInverseFrequencies } from "./rope-frequencies.js";
@@ -11,8 +14,39 @@ import type { ModelConfig } from "./types.js";
  * pre-RMSNorm blocks, rotary attention with grouped KV heads, SwiGLU feed-forward.
  * Legend: n = positions in the chunk, dim = hidden size, hd = head size, qDim = nHeads * hd,
  * kvDim = nKvHeads * hd, ff = intermediate size, V = vocabulary.
- * q/k rows are in Hugging Face's rotate_half layout; loaders convert interleaved checkpoints.
+ * q/k rows are in Hugging Face's rotate_half layout; fixUp converts interleaved checkpoints.
  */
+
+/**
+ * Llama: HF model_type llama / mistral, GGUF `llama` without experts (those are mixtral's), llama2.c.
+ * Sliding-window attention (Mistral) is not implemented here: the context is capped at the window.
+ */
+export const llama: ArchitectureModule = {
+  name: "llama",
+  hfModelTypes: ["llama", "mistral"],
+  ggufArchitectures: ["llama"],
+  ggufMatches: (g) => !g.has("expert_count") || g.get("expert_count") === 0,
+  configFromHf: (c) => llamaConfigFromHf(c, "llama"),
+  configFromGguf: (g) => decoderConfigFromGguf(g, "llama"),
+  ggufNames: DECODER_GGUF_NAMES,
+  // llama.cpp's `llama` and llama2.c store q/k for RoPE on adjacent pairs.
+  fixUp: (tensors, config, source, fileName) => {
+    if (source !== "huggingface") unpermuteQk(tensors, config, fileName);
+  },
+  create: (config, store, kernels) => new LlamaModel(config, store, kernels),
+};
+
+/** config.json of llama and qwen2: silu only; a sliding window caps the context (not implemented). */
+export function llamaConfigFromHf(c: HfConfig, architecture: string): ReturnType<typeof decoderConfigFromHf> {
+  const config = decoderConfigFromHf(c, architecture);
+  c.oneOf("hidden_act", ["silu"], "silu");
+  const window = c.json.sliding_window;
+  const windowOn = architecture === "qwen2" ? c.json.use_sliding_window === true : true;
+  if (windowOn && typeof window === "number" && window > 0 && window < config.contextLength)
+    config.contextLength = window;
+  if (architecture === "qwen2") config.attentionBias = true;
+  return config;
+}
 
 interface LlamaLayer {
   attnNorm: Float32Array; // (dim,)

@@ -1,15 +1,55 @@
-import type { Kernels } from "../tensor/kernels.js";
-import type { TensorStore } from "../tensor/tensor.js";
-import type { CausalLM } from "./causal-lm.js";
-import { Gpt2Model } from "./gpt2.js";
-import { LlamaModel } from "./llama.js";
-import type { Architecture, ModelConfig } from "./types.js";
+import { UnsupportedError } from "../errors.js";
+import type { GgufConfig } from "../formats/gguf-model.js";
+import type { ArchitectureModule } from "./architecture.js";
+import { gpt2 } from "./gpt2.js";
+import { llama } from "./llama.js";
+import { qwen2 } from "./qwen2.js";
 
-/** Architecture key → its forward pass, one line each. */
-export const ARCHITECTURES: Readonly<
-  Record<Architecture, new (config: ModelConfig, store: TensorStore, kernels: Kernels) => CausalLM>
-> = {
-  llama: LlamaModel,
-  qwen2: LlamaModel,
-  gpt2: Gpt2Model,
-};
+/**
+ * Every architecture, one line each. Order matters only where modules share a GGUF architecture:
+ * the first whose ggufMatches accepts the file wins (mixtral before llama).
+ */
+export const ARCHITECTURES: readonly ArchitectureModule[] = [
+  llama,
+  qwen2,
+  gpt2,
+];
+
+/** The module of a ModelConfig.architecture key. */
+export function architectureNamed(name: string): ArchitectureModule {
+  const module = ARCHITECTURES.find((m) => m.name === name);
+  if (!module)
+    throw new UnsupportedError(`architecture ${JSON.stringify(name)} is not supported (supported: ${names()})`);
+  return module;
+}
+
+/** The module for a config.json `model_type`. */
+export function architectureForHf(modelType: unknown, fileName: string): ArchitectureModule {
+  const module = ARCHITECTURES.find((m) => m.hfModelTypes.includes(String(modelType)));
+  if (!module) {
+    const supported = ARCHITECTURES.flatMap((m) => m.hfModelTypes).join(", ");
+    throw new UnsupportedError(
+      `${fileName}: model_type ${JSON.stringify(modelType)} is not supported (supported: ${supported})`,
+    );
+  }
+  return module;
+}
+
+/** The module for a GGUF file's `general.architecture` (and, where shared, its metadata). */
+export function architectureForGguf(g: GgufConfig): ArchitectureModule {
+  const archName = g.file.metadata.get("general.architecture");
+  const module = ARCHITECTURES.find(
+    (m) => m.ggufArchitectures.includes(String(archName)) && (m.ggufMatches?.(g) ?? true),
+  );
+  if (!module) {
+    const supported = [...new Set(ARCHITECTURES.flatMap((m) => m.ggufArchitectures))].join(", ");
+    throw new UnsupportedError(
+      `${g.fileName}: general.architecture ${JSON.stringify(archName)} is not supported (supported: ${supported})`,
+    );
+  }
+  return module;
+}
+
+function names(): string {
+  return ARCHITECTURES.map((m) => m.name).join(", ");
+}

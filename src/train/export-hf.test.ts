@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidOptionError } from "../errors.js";
-import { parseHfConfig } from "../formats/hf-config.js";
+import { parseHfConfig } from "../models/from-checkpoint.js";
 import { parseSafetensors } from "../formats/safetensors.js";
 import { fromGenerationConfigJson } from "../generation/options.js";
 import { toF32 } from "../tensor/rows.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FormatError, UnsupportedError } from "../errors.js";
-import { ropeInverseFrequencies } from "../models/rope-frequencies.js";
-import { parseHfConfig } from "./hf-config.js";
+import { ropeInverseFrequencies } from "./rope-frequencies.js";
+import { parseHfConfig } from "./from-checkpoint.js";
 
 const LLAMA3 = {
   model_type: "llama",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FormatError } from "../errors.js";
-import { ggufConfig } from "./gguf-model.js";
-import { ggufTensors, parseGguf } from "./gguf.js";
-import { writeGguf, type GgufWriteValue } from "./gguf-writer.js";
+import { ggufConfig } from "./from-checkpoint.js";
+import { ggufTensors, parseGguf } from "../formats/gguf.js";
+import { writeGguf, type GgufWriteValue } from "../formats/gguf-writer.js";
 
 const LLAMA: Record<string, GgufWriteValue> = {
   "general.architecture": { type: "string", value: "llama" },
