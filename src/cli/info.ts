@@ -1,4 +1,5 @@
 import type { Model } from "../load-model.js";
+import { architectureNamed } from "../models/registry.js";
 import type { Output } from "./render.js";
 
 /** `nextoken info`: what a checkpoint is. */
@@ -53,9 +54,11 @@ export function printInfo(model: Model, out: Output, json: boolean): void {
     ["special tokens", special.join(", ") || "none"],
     ["norm eps", String(config.normEps)],
   ];
-  if (config.architecture !== "gpt2") rows.push(["rope theta", String(config.ropeTheta)]);
+  if (config.ropeTheta > 0) rows.push(["rope theta", String(config.ropeTheta)]);
   if (config.ropeScaling) rows.push(["rope scaling", JSON.stringify(config.ropeScaling)]);
   rows.push(["tied head", config.tiedEmbeddings ? "yes" : "no"]);
+  // the architecture's own parts: experts, sliding window, soft-cap, partial rotary, q/k norm
+  rows.push(...(architectureNamed(config.architecture).describe?.(config) ?? []));
   if (Object.keys(model.generationConfig).length > 0)
     rows.push(["generation defaults", JSON.stringify(model.generationConfig)]);
   for (const [key, value] of Object.entries(info.metadata)) rows.push([key, value]);

@@ -63,7 +63,7 @@ export const gpt2: ArchitectureModule = {
       nKvHeads: nHeads,
       headDim: g.int("attention.key_length", MAX_WIDTH, hiddenSize / nHeads),
       normEps: g.real("attention.layer_norm_epsilon", 1e-5),
-      ropeTheta: g.real("rope.freq_base", 10000),
+      ropeTheta: 0, // learned positions
       tiedEmbeddings: !g.tensors.has("output.weight"),
       attentionBias: g.tensors.has("blk.0.attn_q.bias"),
     };

@@ -4,6 +4,7 @@ import type { ArchitectureModule } from "./architecture.js";
 import { gpt2 } from "./gpt2.js";
 import { llama } from "./llama.js";
 import { qwen2 } from "./qwen2.js";
+import { qwen3 } from "./qwen3.js";
 
 /**
  * Every architecture, one line each. Order matters only where modules share a GGUF architecture:
@@ -13,6 +14,7 @@ export const ARCHITECTURES: readonly ArchitectureModule[] = [
   llama,
   qwen2,
   gpt2,
+  qwen3,
 ];
 
 /** The module of a ModelConfig.architecture key. */

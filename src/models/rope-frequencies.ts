@@ -1,13 +1,20 @@
 import type { ModelConfig } from "./types.js";
 
 /**
- * RoPE inverse frequencies (headDim/2,): 1 / theta^(2i / headDim), with Llama 3 `rope_scaling`
- * (transformers `_compute_llama3_parameters`) or GGUF `rope_freqs` factors applied.
+ * RoPE inverse frequencies (dims/2,): 1 / theta^(2i / dims), with Llama 3 `rope_scaling`
+ * (transformers `_compute_llama3_parameters`) or GGUF `rope_freqs` factors applied. `theta` and
+ * `dims` default to the config's base and head size (gemma3's local layers and phi3's partial
+ * rotary pass their own).
  */
-export function ropeInverseFrequencies(config: ModelConfig, freqFactors?: Float32Array): Float64Array {
-  const half = config.headDim / 2;
+export function ropeInverseFrequencies(
+  config: ModelConfig,
+  freqFactors?: Float32Array,
+  theta = config.ropeTheta,
+  dims = config.headDim,
+): Float64Array {
+  const half = dims / 2;
   const invFreq = new Float64Array(half);
-  for (let i = 0; i < half; i++) invFreq[i] = 1 / config.ropeTheta ** ((2 * i) / config.headDim);
+  for (let i = 0; i < half; i++) invFreq[i] = 1 / theta ** ((2 * i) / dims);
   const s = config.ropeScaling;
   if (s) {
     const lowWavelen = s.originalMaxPositionEmbeddings / s.lowFreqFactor;

@@ -38,4 +38,10 @@ export interface LanguageModel {
   newSession(): Session;
 }
 
-export type { Architecture, ModelConfig, RopeScaling } from "../formats/model-config.js";
+export type {
+  Architecture,
+  ExpertsConfig,
+  ModelConfig,
+  RopeScaling,
+  SlidingWindow,
+} from "../formats/model-config.js";
