@@ -4,6 +4,7 @@ import type { ArchitectureModule } from "./architecture.js";
 import { gpt2 } from "./gpt2.js";
 import { llama } from "./llama.js";
 import { qwen2 } from "./qwen2.js";
+import { phi3 } from "./phi3.js";
 import { qwen3 } from "./qwen3.js";
 
 /**
@@ -15,6 +16,7 @@ export const ARCHITECTURES: readonly ArchitectureModule[] = [
   qwen2,
   gpt2,
   qwen3,
+  phi3,
 ];
 
 /** The module of a ModelConfig.architecture key. */
