@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { loadModel, type LoadModelOptions, type Model } from "../load-model.js";
+import { causalOf, loadModel, type LoadModelOptions, type Model } from "../load-model.js";
+import type { Kernels } from "../tensor/kernels.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { PreNormDecoder } from "./pre-norm-decoder.js";
 import { readF32, sharedPath } from "../testing/shared.js";
 
 /**
@@ -20,13 +23,18 @@ interface ArchModel {
   weights: "F32" | "Q8_0";
   sequences: Record<string, ArchSequence>;
   greedy: { prompt: number[]; max_new_tokens: number; generated: number[]; reference_generated: number[] };
+  routing?: string;
+}
+interface Routing {
+  top_k: number;
+  sequences: Record<string, { ids: number[]; layers: Array<{ experts: number[][]; weights: number[][] }> }>;
 }
 export const ARCHS_INDEX = JSON.parse(
   readFileSync(sharedPath("golden", "archs", "index.json"), "utf8"),
 ) as { models: Record<string, ArchModel> };
 
 /** Architectures done so far (grows commit by commit; the last one checks that it covers the index). */
-const DONE = new Set(["qwen3", "phi3"]);
+const DONE = new Set(["qwen3", "phi3", "mixtral"]);
 
 /** log_softmax of each row (V,) of `logits`, in float64. */
 function logSoftmax(logits: Float32Array, V: number): Float64Array {
@@ -176,6 +184,59 @@ for (const [key, m] of Object.entries(ARCHS_INDEX.models)) {
     assert.ok(a < 1e-5 && b < 1e-5, `fork ${a}, rewind ${b}`);
     model.dispose();
   });
+}
+
+/**
+ * MoE: the router's choices equal the reference's for every token of every routing sequence (the
+ * expert sets exactly, weights to 1e-5), and the only expert matrices multiplied are the chosen
+ * ones: each expert chosen by some token of a layer runs three products (gate, up, down) once.
+ */
+for (const [key, m] of Object.entries(ARCHS_INDEX.models)) {
+  if (!DONE.has(m.arch) || !m.routing) continue;
+  const routing = JSON.parse(readFileSync(sharedPath("golden", "archs", m.routing), "utf8")) as Routing;
+  for (const path of m.applies_to) {
+    test(`${path}: expert routing equals the reference (${key}); only chosen experts run`, async () => {
+      const model = await load(path);
+      const causal = causalOf(model);
+      assert.ok(causal instanceof PreNormDecoder);
+      const seen = new Map<string, { experts: number[]; weights: number[] }>();
+      causal.observeRouting = (layer, position, experts, weights) => {
+        seen.set(`${layer}:${position}`, { experts: Array.from(experts), weights: Array.from(weights) });
+      };
+      const ran = new Set<string>(); // "layer:expert" pairs multiplied
+      let expertProducts = 0;
+      const kernels = causal.kernels as { matmul: Kernels["matmul"] };
+      const matmul = kernels.matmul;
+      kernels.matmul = (out: Float32Array, x: Float32Array, w: Tensor, n: number, scratch: Float32Array) => {
+        const hit = /layers\.(\d+)\..*experts\.(\d+)\./.exec(w.name);
+        if (hit) {
+          ran.add(`${hit[1]}:${hit[2]}`);
+          expertProducts++;
+        }
+        matmul(out, x, w, n, scratch);
+      };
+      for (const [name, seq] of Object.entries(routing.sequences)) {
+        seen.clear();
+        ran.clear();
+        expertProducts = 0;
+        model.newSession().forward(seq.ids);
+        const chosen = new Set<string>();
+        for (const [l, layer] of seq.layers.entries()) {
+          for (let t = 0; t < seq.ids.length; t++) {
+            const got = seen.get(`${l}:${t}`);
+            assert.ok(got, `${name}: no routing seen for layer ${l} token ${t}`);
+            assert.deepEqual(got.experts, layer.experts[t], `${name} layer ${l} token ${t}`);
+            for (const [j, w] of layer.weights[t].entries())
+              assert.ok(Math.abs(got.weights[j] - w) < 1e-5, `${name} layer ${l} token ${t}: weight ${got.weights[j]} vs ${w}`);
+            for (const e of got.experts) chosen.add(`${l}:${e}`);
+          }
+        }
+        assert.deepEqual([...ran].sort(), [...chosen].sort(), `${name}: experts multiplied`);
+        assert.equal(expertProducts, 3 * chosen.size, `${name}: three products per chosen expert`);
+      }
+      model.dispose();
+    });
+  }
 }
 
 function concat(parts: Float32Array[]): Float32Array {

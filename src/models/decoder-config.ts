@@ -112,3 +112,10 @@ export function unpermuteQk(tensors: Map<string, Tensor>, config: ModelConfig, f
     }
   }
 }
+
+/** `config` with a sliding window of `window` positions on every layer; none when 0 or at least the context. */
+export function withWindowOnEveryLayer(config: ModelConfig, window: number): ModelConfig {
+  if (!(window > 0 && window < config.contextLength)) return config;
+  const layers = Array.from({ length: config.nLayers }, () => true);
+  return { ...config, slidingWindow: { size: window, layers, ropeTheta: config.ropeTheta } };
+}

@@ -1,3 +1,4 @@
+import { FormatError } from "../errors.js";
 import type { Kernels } from "../tensor/kernels.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MAX_CHUNK, type Scratch } from "./causal-lm.js";
@@ -118,4 +119,31 @@ function route(logits: Float32Array, t: number, E: number, topK: number, normTop
     p[best] = -1; // taken
   }
   if (normTopK) for (let j = 0; j < topK; j++) B.weights[t * topK + j] /= chosenSum;
+}
+
+/**
+ * GGUF stacks a layer's experts in one tensor, numpy [E, rows, cols] (dims [cols, rows, E]): it
+ * is replaced by E tensors [rows, cols] named by `nameOf(e)`, each a view of its slice of the
+ * same bytes (quantized blocks run along a row, so whole rows are whole blocks): nothing is copied.
+ */
+export function splitExperts(
+  tensors: Map<string, Tensor>,
+  stacked: string,
+  nameOf: (e: number) => string,
+  count: number,
+  fileName: string,
+): void {
+  const t = tensors.get(stacked);
+  if (!t) return; // per-expert tensors already (HF), or missing: the model names what it lacks
+  if (t.shape.length !== 3 || t.shape[0] !== count) {
+    throw new FormatError(
+      `${fileName}: tensor "${stacked}" has shape [${t.shape.join(", ")}], expected [${count}, rows, cols] (${count} experts)`,
+    );
+  }
+  const bytes = t.bytes.byteLength / count;
+  tensors.delete(stacked);
+  for (let e = 0; e < count; e++) {
+    const name = nameOf(e);
+    tensors.set(name, { name, dtype: t.dtype, shape: t.shape.slice(1), bytes: t.bytes.subarray(e * bytes, (e + 1) * bytes) });
+  }
 }

@@ -1,7 +1,12 @@
 import { MAX_WIDTH } from "../formats/gguf-model.js";
 import { toF32 } from "../tensor/rows.js";
 import type { ArchitectureModule } from "./architecture.js";
-import { decoderConfigFromGguf, decoderConfigFromHf, DECODER_GGUF_NAMES } from "./decoder-config.js";
+import {
+  decoderConfigFromGguf,
+  decoderConfigFromHf,
+  DECODER_GGUF_NAMES,
+  withWindowOnEveryLayer,
+} from "./decoder-config.js";
 import { PreNormDecoder } from "./pre-norm-decoder.js";
 import type { ModelConfig } from "./types.js";
 
@@ -75,13 +80,5 @@ export const phi3: ArchitectureModule = {
 };
 
 function withParts(config: ModelConfig, rotaryDim: number, window: number): ModelConfig {
-  const out: ModelConfig = { ...config, rotaryDim };
-  if (window > 0 && window < config.contextLength) {
-    out.slidingWindow = {
-      size: window,
-      layers: Array.from({ length: config.nLayers }, () => true),
-      ropeTheta: config.ropeTheta,
-    };
-  }
-  return out;
+  return withWindowOnEveryLayer({ ...config, rotaryDim }, window);
 }

@@ -3,6 +3,7 @@ import type { GgufConfig } from "../formats/gguf-model.js";
 import type { ArchitectureModule } from "./architecture.js";
 import { gpt2 } from "./gpt2.js";
 import { llama } from "./llama.js";
+import { mixtral } from "./mixtral.js";
 import { qwen2 } from "./qwen2.js";
 import { phi3 } from "./phi3.js";
 import { qwen3 } from "./qwen3.js";
@@ -12,6 +13,7 @@ import { qwen3 } from "./qwen3.js";
  * the first whose ggufMatches accepts the file wins (mixtral before llama).
  */
 export const ARCHITECTURES: readonly ArchitectureModule[] = [
+  mixtral,
   llama,
   qwen2,
   gpt2,
