@@ -34,7 +34,7 @@ export const ARCHS_INDEX = JSON.parse(
 ) as { models: Record<string, ArchModel> };
 
 /** Architectures done so far (grows commit by commit; the last one checks that it covers the index). */
-const DONE = new Set(["qwen3", "phi3", "mixtral"]);
+const DONE = new Set(["qwen3", "phi3", "mixtral", "qwen3moe"]);
 
 /** log_softmax of each row (V,) of `logits`, in float64. */
 function logSoftmax(logits: Float32Array, V: number): Float64Array {

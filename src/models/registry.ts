@@ -7,6 +7,7 @@ import { mixtral } from "./mixtral.js";
 import { qwen2 } from "./qwen2.js";
 import { phi3 } from "./phi3.js";
 import { qwen3 } from "./qwen3.js";
+import { qwen3Moe } from "./qwen3-moe.js";
 
 /**
  * Every architecture, one line each. Order matters only where modules share a GGUF architecture:
@@ -19,6 +20,7 @@ export const ARCHITECTURES: readonly ArchitectureModule[] = [
   gpt2,
   qwen3,
   phi3,
+  qwen3Moe,
 ];
 
 /** The module of a ModelConfig.architecture key. */
