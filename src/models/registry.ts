@@ -1,6 +1,7 @@
 import { UnsupportedError } from "../errors.js";
 import type { GgufConfig } from "../formats/gguf-model.js";
 import type { ArchitectureModule } from "./architecture.js";
+import { gemma3 } from "./gemma3.js";
 import { gpt2 } from "./gpt2.js";
 import { llama } from "./llama.js";
 import { mixtral } from "./mixtral.js";
@@ -21,6 +22,7 @@ export const ARCHITECTURES: readonly ArchitectureModule[] = [
   qwen3,
   phi3,
   qwen3Moe,
+  gemma3,
 ];
 
 /** The module of a ModelConfig.architecture key. */
