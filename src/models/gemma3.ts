@@ -130,7 +130,7 @@ export const gemma3: ArchitectureModule = {
       ],
       ["q/k norm", "per-head RMSNorm before RoPE"],
       ["norms", "pre and post attention and feed-forward; (1 + w) in HF"],
-      ["feed-forward", "GELU-tanh gated"],
+      ["activation", "GELU-tanh gated feed-forward"],
       ["soft-cap", config.finalLogitSoftcap ? `final logits ${config.finalLogitSoftcap}` : "none"],
     ];
     return rows;
