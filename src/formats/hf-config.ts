@@ -69,7 +69,7 @@ export class HfConfig {
     return a / b;
   }
 
-  /** `rope_scaling`: absent, "default" or Llama 3's. */
+  /** `rope_scaling`: absent, "default", "linear" or Llama 3's. */
   ropeScaling(): RopeScaling | undefined {
     const value = this.json.rope_scaling;
     const fileName = this.fileName;
@@ -77,9 +77,9 @@ export class HfConfig {
     if (!isRecord(value)) throw new FormatError(`${fileName}: rope_scaling must be an object or null`);
     const type = value.rope_type ?? value.type;
     if (type === "default") return undefined;
-    if (type !== "llama3") {
+    if (type !== "llama3" && type !== "linear") {
       throw new UnsupportedError(
-        `${fileName}: rope_scaling type ${JSON.stringify(type)} is not supported (supported: llama3)`,
+        `${fileName}: rope_scaling type ${JSON.stringify(type)} is not supported (supported: llama3, linear)`,
       );
     }
     const get = (key: string): number => {
@@ -88,6 +88,7 @@ export class HfConfig {
         throw new FormatError(`${fileName}: rope_scaling.${key} must be a positive number`);
       return v;
     };
+    if (type === "linear") return { type: "linear", factor: get("factor") };
     return {
       type: "llama3",
       factor: get("factor"),

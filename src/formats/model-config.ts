@@ -63,11 +63,13 @@ export interface SlidingWindow {
   ropeTheta: number;
 }
 
-/** HF `rope_scaling` with rope_type "llama3". */
-export interface RopeScaling {
-  type: "llama3";
-  factor: number;
-  lowFreqFactor: number;
-  highFreqFactor: number;
-  originalMaxPositionEmbeddings: number;
-}
+/** HF `rope_scaling` with rope_type "llama3", or "linear" (positions divided by `factor`). */
+export type RopeScaling =
+  | {
+      type: "llama3";
+      factor: number;
+      lowFreqFactor: number;
+      highFreqFactor: number;
+      originalMaxPositionEmbeddings: number;
+    }
+  | { type: "linear"; factor: number };

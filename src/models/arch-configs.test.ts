@@ -154,3 +154,14 @@ test("qwen3_moe: norm_topk_prob false mixes the experts by their raw probabiliti
   const normed = logits(await loadModel(join(ARCHS, "qwen3moe-hf")));
   assert.ok(maxAbsDiff(raw, normed) > 1e-3);
 });
+
+test("gemma3: linear rope_scaling scales the global layers' positions only", async () => {
+  const plain = logits(await loadModel(join(ARCHS, "gemma3-hf")));
+  const scaling = { rope_scaling: { rope_type: "linear", factor: 8 } };
+  const scaled = logits(await loadModel(edited("gemma3", scaling)));
+  assert.ok(maxAbsDiff(plain, scaled) > 1e-3);
+  const allLocal = { layer_types: ["sliding_attention", "sliding_attention", "sliding_attention"] };
+  const local = logits(await loadModel(edited("gemma3", allLocal)));
+  const localScaled = logits(await loadModel(edited("gemma3", { ...allLocal, ...scaling })));
+  assert.equal(maxAbsDiff(local, localScaled), 0);
+});

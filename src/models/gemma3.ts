@@ -24,7 +24,8 @@ import type { ModelConfig } from "./types.js";
  *   local iff (i + 1) % sliding_window_pattern != 0 (or config layer_types); GGUF
  *   sliding_window_pattern (default 6, as llama.cpp) or a per-layer bool array;
  * - scores q.k / sqrt(query_pre_attn_scalar) (GGUF: 1/sqrt(key_length), as llama.cpp);
- * - logits = cap * tanh(logits / cap) when final_logit_softcapping is set.
+ * - logits = cap * tanh(logits / cap) when final_logit_softcapping is set;
+ * - rope_scaling "linear" (the 4B+ models) divides the global layers' frequencies by its factor.
  * Tensors (HF ↔ GGUF): input_layernorm ↔ attn_norm, post_attention_layernorm ↔
  * post_attention_norm, pre_feedforward_layernorm ↔ ffn_norm, post_feedforward_layernorm ↔
  * post_ffw_norm, self_attn.q_norm / k_norm ↔ attn_q_norm / attn_k_norm.
@@ -97,6 +98,10 @@ export const gemma3: ArchitectureModule = {
         ropeTheta: g.real("rope.freq_base_swa", 10000),
       },
     };
+    // llama.cpp scales the global layers' positions by rope.scaling.factor (linear) only
+    if (g.get("rope.scaling.type") === "linear")
+      config.ropeScaling = { type: "linear", factor: g.real("rope.scaling.factor", 1) };
+    else if (g.has("rope.scaling.type")) g.fail("rope.scaling.type", '"linear" or absent');
     if (g.has("final_logit_softcapping")) config.finalLogitSoftcap = g.real("final_logit_softcapping", 0);
     return config;
   },

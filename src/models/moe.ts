@@ -85,7 +85,7 @@ export function moeFfn(
         if (B.chosen[t * topK + j] !== e) continue;
         B.rows[count] = t;
         B.rowWeights[count] = B.weights[t * topK + j];
-        xe.set(xb.subarray(t * dim, (t + 1) * dim), count * dim);
+        for (let i = 0; i < dim; i++) xe[count * dim + i] = xb[t * dim + i];
         count++;
       }
     }

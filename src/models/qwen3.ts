@@ -1,3 +1,4 @@
+import { UnsupportedError } from "../errors.js";
 import type { HfConfig } from "../formats/hf-config.js";
 import type { Kernels } from "../tensor/kernels.js";
 import { toF32 } from "../tensor/rows.js";
@@ -49,7 +50,7 @@ export function qwen3ConfigFromHf(c: HfConfig, architecture: string): ModelConfi
   const config = decoderConfigFromHf(c, architecture);
   c.oneOf("hidden_act", ["silu"], "silu");
   if (c.json.use_sliding_window === true)
-    c.fail("use_sliding_window", "false (sliding-window attention is not implemented for qwen3)");
+    throw new UnsupportedError(`${c.fileName}: use_sliding_window true is not supported for ${architecture}`);
   return config;
 }
 

@@ -2,7 +2,8 @@ import type { ModelConfig } from "./types.js";
 
 /**
  * RoPE inverse frequencies (dims/2,): 1 / theta^(2i / dims), with Llama 3 `rope_scaling`
- * (transformers `_compute_llama3_parameters`) or GGUF `rope_freqs` factors applied. `theta` and
+ * (transformers `_compute_llama3_parameters`), linear scaling (1 / factor) or GGUF `rope_freqs`
+ * factors applied. `theta` and
  * `dims` default to the config's base and head size (gemma3's local layers and phi3's partial
  * rotary pass their own).
  */
@@ -16,7 +17,8 @@ export function ropeInverseFrequencies(
   const invFreq = new Float64Array(half);
   for (let i = 0; i < half; i++) invFreq[i] = 1 / theta ** ((2 * i) / dims);
   const s = config.ropeScaling;
-  if (s) {
+  if (s?.type === "linear") for (let i = 0; i < half; i++) invFreq[i] /= s.factor;
+  else if (s) {
     const lowWavelen = s.originalMaxPositionEmbeddings / s.lowFreqFactor;
     const highWavelen = s.originalMaxPositionEmbeddings / s.highFreqFactor;
     for (let i = 0; i < half; i++) {
