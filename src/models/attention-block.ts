@@ -77,9 +77,9 @@ export function selfAttention(
     const width = qDim + 2 * kvDim;
     for (let t = 0; t < n; t++) {
       const o = t * width;
-      q.set(qkv.subarray(o, o + qDim), t * qDim);
-      kk.set(qkv.subarray(o + qDim, o + qDim + kvDim), t * kvDim);
-      v.set(qkv.subarray(o + qDim + kvDim, o + width), t * kvDim);
+      for (let i = 0; i < qDim; i++) q[t * qDim + i] = qkv[o + i];
+      for (let i = 0; i < kvDim; i++) kk[t * kvDim + i] = qkv[o + qDim + i];
+      for (let i = 0; i < kvDim; i++) v[t * kvDim + i] = qkv[o + qDim + kvDim + i];
     }
   } else {
     k.matmul(q, xb, W.wq!, n, row);

@@ -37,8 +37,8 @@ export function gatedFfn(
     const both = sc.get("ffn.gateUp", n * 2 * ff); // (n, 2 ff)
     k.matmul(both, xb, W.gateUp, n, row);
     for (let t = 0; t < n; t++) {
-      gate.set(both.subarray(2 * t * ff, (2 * t + 1) * ff), t * ff);
-      up.set(both.subarray((2 * t + 1) * ff, (2 * t + 2) * ff), t * ff);
+      for (let i = 0; i < ff; i++) gate[t * ff + i] = both[2 * t * ff + i];
+      for (let i = 0; i < ff; i++) up[t * ff + i] = both[(2 * t + 1) * ff + i];
     }
   } else {
     k.matmul(gate, xb, W.gate!, n, row);

@@ -256,7 +256,8 @@ class Gemma3Model implements CausalLM {
       const L = this.layers[l];
       // input norm, attention (local: window and local RoPE), post-attention norm, residual
       k.rmsnorm(xb, x, L.attnNorm, eps, n, dim);
-      const [cos, sin] = L.local ? [cosL, sinL] : [cosG, sinG];
+      const cos = L.local ? cosL : cosG;
+      const sin = L.local ? sinL : sinG;
       selfAttention(k, sc, cache, l, L.attn, this.shape, xb, n, start, cos, sin, proj);
       k.rmsnorm(normed, proj, L.postAttnNorm, eps, n, dim);
       k.addInPlace(x, normed, n * dim);
