@@ -1,6 +1,7 @@
 /** Terminal rendering helpers: colour by probability, bars, number formats. */
 import type { TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
+import { oneLineText, visibleText } from "../tokenizers/visible-text.js";
 
 export interface Output {
   write(text: string): void;
@@ -37,17 +38,8 @@ export function bar(fraction: number, width: number): string {
   );
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
-
-/** A token's text made visible: spaces as ·, newlines as ↵, control characters escaped. */
-export function visible(text: string): string {
-  return text
-    .replace(/ /g, "·")
-    .replace(/\n/g, "↵")
-    .replace(/\t/g, "⇥")
-    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+/** A token's text made visible: spaces as ·, newlines as ↵ (see tokenizers/visible-text). */
+export const visible = visibleText;
 
 export function formatProb(p: number): string {
   if (p === 0) return "0";
@@ -81,13 +73,8 @@ export function probabilityForeground(prob: number): string {
   return `\x1b[38;5;${steps[index]}m`;
 }
 
-/** Text on one line: newlines as ↵, tabs as ⇥, other control characters escaped; spaces kept. */
-export function oneLine(text: string): string {
-  return text
-    .replace(/\n/g, "↵")
-    .replace(/\t/g, "⇥")
-    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+/** Text on one line: newlines as ↵, tabs as ⇥; spaces kept (see tokenizers/visible-text). */
+export const oneLine = oneLineText;
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 

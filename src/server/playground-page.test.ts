@@ -11,21 +11,11 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { generate } from "../generation/generate.js";
 import { processLogits } from "../generation/pipeline.js";
 import { loadModel, type Model } from "../load-model.js";
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from "../testing/chromium.js";
 import { sharedPath } from "../testing/shared.js";
 import { type RunningServer, startServer } from "./server.js";
 import { DEFAULT_WEB_ROOT } from "./static.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
 const SHOTS = join(process.cwd(), "artifacts", "playground");
 const PROMPT = "Lily saw a";
 

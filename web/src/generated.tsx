@@ -1,5 +1,7 @@
 // Generated text, one button per token coloured by probability or surprisal; an inspector with the
 // hovered (or clicked) token's alternatives, each a branch; and the entropy / surprisal timeline.
+import { Fragment } from "preact";
+import { isWhitespaceOnly, visibleText } from "../../src/tokenizers/visible-text.js";
 import type { TokenReport } from "./api.js";
 import { fmtLogprob, fmtNats, fmtProb, probabilityColour, surprisalColour } from "./format.js";
 import { visible } from "./shape.js";
@@ -24,22 +26,30 @@ export function TokenText(props: {
   return (
     <p class="token-text" onMouseLeave={() => props.onHover(undefined)}>
       <span class="prompt-part">{props.prefix}</span>
-      {props.steps.map((step, i) => (
-        <button
-          type="button"
-          key={i}
-          id={`${props.idPrefix}-${i}`}
-          class={`tok-btn${props.selected === i ? " selected" : ""}${i < (props.carried ?? 0) ? " carried" : ""}${step.text === "" ? " partial" : ""}`}
-          style={{ background: tokenColour(step, props.colourBy) }}
-          aria-label={`token ${i + 1}: ${JSON.stringify(step.text)}, probability ${fmtProb(Math.exp(step.logprob))}`}
-          aria-pressed={props.selected === i}
-          onMouseEnter={() => props.onHover(i)}
-          onFocus={() => props.onHover(i)}
-          onClick={() => props.onSelect(i)}
-        >
-          {step.text === "" ? "\u200b" : step.text}
-        </button>
-      ))}
+      {props.steps.map((step, i) => {
+        // drawn as is, a newline or space token is an empty 0 px button: show its glyph (↵ · ⇥)
+        // instead, the raw text in the tooltip, and after a newline the line break itself
+        const whitespace = isWhitespaceOnly(step.text);
+        return (
+          <Fragment key={i}>
+            <button
+              type="button"
+              id={`${props.idPrefix}-${i}`}
+              class={`tok-btn${props.selected === i ? " selected" : ""}${i < (props.carried ?? 0) ? " carried" : ""}${step.text === "" ? " partial" : ""}${whitespace ? " whitespace" : ""}`}
+              style={{ background: tokenColour(step, props.colourBy) }}
+              title={whitespace ? JSON.stringify(step.text) : undefined}
+              aria-label={`token ${i + 1}: ${JSON.stringify(step.text)}, probability ${fmtProb(Math.exp(step.logprob))}`}
+              aria-pressed={props.selected === i}
+              onMouseEnter={() => props.onHover(i)}
+              onFocus={() => props.onHover(i)}
+              onClick={() => props.onSelect(i)}
+            >
+              {step.text === "" ? "\u200b" : whitespace ? visibleText(step.text) : step.text}
+            </button>
+            {whitespace ? step.text.replace(/[^\n]/g, "") : null}
+          </Fragment>
+        );
+      })}
     </p>
   );
 }

@@ -6,6 +6,7 @@ import { buildPipeline } from "../../src/generation/pipeline.js";
 import { resolveOptions } from "../../src/generation/options.js";
 import { WARPERS } from "../../src/generation/processor-names.js";
 import { sampleFrom } from "../../src/generation/select.js";
+import { oneLineText } from "../../src/tokenizers/visible-text.js";
 import type { GenerationOptions, ProcessorName, StepContext } from "../../src/generation/types.js";
 
 /** Every knob the page offers. */
@@ -201,11 +202,11 @@ export function orderDifference(a: number[], b: number[]): { onlyA: number[]; on
 
 /** A token's vocabulary string with its whitespace made visible (▁/Ġ word starts, newlines). */
 export function visible(piece: string): string {
-  return piece
+  const text = piece
     .replace(/^[▁Ġ]/u, "␣")
     .replaceAll("▁", " ")
     .replaceAll("Ġ", " ")
-    .replaceAll("\n", "↵")
-    .replaceAll("Ċ", "↵")
-    .replace(/^<0x0A>$/, "↵ <0x0A>");
+    .replaceAll("Ċ", "\n")
+    .replaceAll("ĉ", "\t");
+  return oneLineText(text).replace(/^<0x0A>$/, "↵ <0x0A>");
 }
