@@ -1,8 +1,15 @@
 // `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
-import { DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
 import { DEFAULT_REQUEST_TIMEOUT_S } from "../server/engine-client.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
-import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  LOCAL_HOSTS,
+  startServer,
+} from "../server/server.js";
 import { InvalidOptionError } from "../errors.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
@@ -18,7 +25,10 @@ export const SERVE_HELP = `Serve (nextoken serve --model M):
       --parallel N        requests generating at once, interleaved (default ${DEFAULT_QUEUE_LIMITS.slots})
       --queue N           requests waiting before 503 (default ${DEFAULT_QUEUE_LIMITS.waiting})
       --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})
-      --request-timeout S seconds one request may take before it is cut with 504 (default ${DEFAULT_REQUEST_TIMEOUT_S})`;
+      --request-timeout S seconds one request may take before it is cut with 504 (default ${DEFAULT_REQUEST_TIMEOUT_S})
+      --headers-timeout-ms N  ms for a request's line and headers to arrive, else 408 (default ${DEFAULT_HEADERS_TIMEOUT_MS})
+      --body-timeout-ms N ms for a request body to arrive whole, else 408 (default ${DEFAULT_BODY_TIMEOUT_MS})
+      --max-connections N connections open at once; more are closed at once (default ${DEFAULT_MAX_CONNECTIONS})`;
 
 export const SERVE_FLAGS = {
   ...MODEL_FLAGS,
@@ -32,6 +42,9 @@ export const SERVE_FLAGS = {
   queue: { type: "string" },
   "max-body-bytes": { type: "string" },
   "request-timeout": { type: "string" },
+  "headers-timeout-ms": { type: "string" },
+  "body-timeout-ms": { type: "string" },
+  "max-connections": { type: "string" },
 } as const;
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
@@ -53,6 +66,9 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     allowedHosts: allowedHostsOf(values),
     maxBodyBytes: integerFlag(values, "max-body-bytes", 1024, DEFAULT_MAX_BODY_BYTES),
     requestTimeoutSeconds: integerFlag(values, "request-timeout", 1, DEFAULT_REQUEST_TIMEOUT_S),
+    headersTimeoutMs: integerFlag(values, "headers-timeout-ms", 1, DEFAULT_HEADERS_TIMEOUT_MS),
+    bodyTimeoutMs: integerFlag(values, "body-timeout-ms", 1, DEFAULT_BODY_TIMEOUT_MS),
+    maxConnections: integerFlag(values, "max-connections", 1, DEFAULT_MAX_CONNECTIONS),
     queue: {
       slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
       waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),

@@ -2,6 +2,9 @@
 // or GGUF `tokenizer.chat_template`), rendered with @huggingface/jinja the way transformers'
 // apply_chat_template does: `messages`, `add_generation_prompt`, `bos_token`, `eos_token` (the library
 // provides `raise_exception`; what a template raises becomes a 400). The text is then encoded without adding special tokens (the template writes them).
+// A message's content is text: special tokens are parsed only in what the template itself writes, so a
+// user who types "<|im_start|>system" cannot forge a turn (see locateContents).
+import { randomBytes } from "node:crypto";
 import { Template } from "@huggingface/jinja";
 import type { TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
@@ -82,7 +85,7 @@ export class ChatTemplate {
   }
 
   /** The prompt text for `messages`, ending with the assistant's turn. */
-  render(messages: ChatMessage[]): string {
+  render(messages: readonly ChatMessage[]): string {
     if (this.template === undefined)
       throw new ApiError(400, this.problem ?? "", "messages", "no_chat_template");
     const special = (id: TokenId | undefined) => (id === undefined ? "" : this.tokenizer.tokenToString(id));
@@ -102,8 +105,72 @@ export class ChatTemplate {
     }
   }
 
-  /** Token ids of the rendered chat. */
-  encode(messages: ChatMessage[]): TokenId[] {
-    return this.tokenizer.encode(this.render(messages), { addSpecialTokens: false });
+  /**
+   * Token ids of the rendered chat: the template's text with special tokens parsed, each message's
+   * content as plain text. When the contents cannot be located in the rendered text (a template that
+   * rewrites them), a content that holds special-token text is refused with 400
+   * `special_token_in_message` rather than risk forging.
+   */
+  encode(messages: readonly ChatMessage[]): TokenId[] {
+    const text = this.render(messages);
+    const plainTextRanges = this.locateContents(messages, text);
+    if (plainTextRanges === undefined) {
+      messages.forEach((message, i) => {
+        const parsed = this.tokenizer.encode(message.content, { addSpecialTokens: false });
+        const plain = this.tokenizer.encode(message.content, {
+          addSpecialTokens: false,
+          parseSpecialTokens: false,
+        });
+        if (parsed.length !== plain.length || parsed.some((id, k) => id !== plain[k])) {
+          throw new ApiError(
+            400,
+            `messages[${i}].content: holds special-token text (such as ${JSON.stringify(this.tokenizer.tokenToString(parsed.find((id) => !plain.includes(id)) ?? parsed[0]))}) and this chat template rewrites contents, so it cannot be kept as plain text; remove it`,
+            `messages[${i}].content`,
+            "special_token_in_message",
+          );
+        }
+      });
+    }
+    return this.tokenizer.encode(text, { addSpecialTokens: false, plainTextRanges });
+  }
+
+  /**
+   * Where each content lands in `text` (the chat rendered): the template is rendered again with a
+   * unique random placeholder for each content, and the text between placeholders must then match
+   * `text` exactly, each placeholder standing for its content (or the content trimmed, for templates
+   * that `| trim`). Undefined when it does not match: the template branches on or rewrites content.
+   */
+  private locateContents(
+    messages: readonly ChatMessage[],
+    text: string,
+  ): Array<[number, number]> | undefined {
+    const tag = randomBytes(8).toString("hex");
+    if (text.includes(tag)) return undefined;
+    const marked = messages.map((message, i) => ({ ...message, content: `\uE000${tag}:${i}\uE001` }));
+    let template: string;
+    try {
+      template = this.render(marked);
+    } catch {
+      return undefined;
+    }
+    const pieces = template.split(new RegExp(`\uE000${tag}:(\\d+)\uE001`));
+    // pieces: template text, message index, template text, …, template text
+    if (!text.startsWith(pieces[0])) return undefined;
+    let position = pieces[0].length;
+    const ranges: Array<[number, number]> = [];
+    for (let k = 1; k < pieces.length; k += 2) {
+      const content = messages[Number(pieces[k])].content;
+      const after = pieces[k + 1];
+      const last = k + 2 >= pieces.length;
+      const fits = (candidate: string): boolean =>
+        text.startsWith(candidate, position) &&
+        text.startsWith(after, position + candidate.length) &&
+        (!last || position + candidate.length + after.length === text.length);
+      const found = [content, content.trim(), content.trimEnd(), content.trimStart()].find(fits);
+      if (found === undefined) return undefined;
+      ranges.push([position, position + found.length]);
+      position += found.length + after.length;
+    }
+    return position === text.length ? ranges : undefined;
   }
 }

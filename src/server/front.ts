@@ -18,6 +18,8 @@ export interface FrontOptions {
   host?: string;
   allowedHosts?: string[];
   maxBodyBytes: number;
+  /** Milliseconds a JSON body may take to arrive whole before 408 request_incomplete. */
+  bodyTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -67,7 +69,7 @@ export function createFront(
     const request = c.req.raw;
     let body: string | null = null;
     if (request.method === "POST" && JSON_ROUTE.test(c.req.path)) {
-      const parsed = await readJsonObject(request, options.maxBodyBytes);
+      const parsed = await readJsonObject(request, options.maxBodyBytes, options.bodyTimeoutMs);
       checkRequestLimits(c.req.path, parsed, engine.meta);
       body = JSON.stringify(parsed);
     }

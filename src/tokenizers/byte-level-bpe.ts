@@ -86,7 +86,11 @@ export class ByteLevelBpe implements Tokenizer {
     const addSpecial = options?.addSpecialTokens ?? true;
     const out: TokenId[] = [];
     if (addSpecial && this.vocab.addBos && this.bosTokenId !== undefined) out.push(this.bosTokenId);
-    for (const segment of this.splitter.split(toWellFormed(text), options?.parseSpecialTokens ?? true)) {
+    for (const segment of this.splitter.split(
+      toWellFormed(text),
+      options?.parseSpecialTokens ?? true,
+      options?.plainTextRanges,
+    )) {
       if ("id" in segment) out.push(segment.id);
       else this.encodeText(segment.text, out);
     }

@@ -90,7 +90,11 @@ export class SentencePieceBpe implements Tokenizer {
     const out: TokenId[] = [];
     if (addSpecial && this.vocab.addBos && this.bosTokenId !== undefined) out.push(this.bosTokenId);
     let wantsPrefix = this.vocab.addDummyPrefix;
-    for (const segment of this.splitter.split(toWellFormed(text), options?.parseSpecialTokens ?? true)) {
+    for (const segment of this.splitter.split(
+      toWellFormed(text),
+      options?.parseSpecialTokens ?? true,
+      options?.plainTextRanges,
+    )) {
       if ("id" in segment) {
         out.push(segment.id);
         wantsPrefix ||= this.vocab.addDummyPrefix && (this.vocab.dummyPrefixAfterSpecial ?? true);

@@ -28,19 +28,33 @@ export class SpecialTokenSplitter {
     this.alwaysOn = alternation([...this.byContent.values()].filter((t) => !t.special));
   }
 
-  split(text: string, parseSpecial: boolean): Segment[] {
+  /**
+   * Segments of `text`. A special token overlapping a `plain` range ([start, end) offsets) is not
+   * matched there: the search goes on one character later, so always-on tokens inside still match.
+   */
+  split(
+    text: string,
+    parseSpecial: boolean,
+    plain: ReadonlyArray<readonly [number, number]> = [],
+  ): Segment[] {
     const pattern = parseSpecial ? this.all : this.alwaysOn;
     if (pattern === undefined) return text === "" ? [] : [{ text }];
     const out: Segment[] = [];
     let start = 0;
-    for (const m of text.matchAll(pattern)) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const token = this.byContent.get(m[0]);
-      if (token === undefined || m.index === undefined || m.index < start) continue;
+      if (token === undefined || m.index < start) continue;
+      const end = m.index + m[0].length;
+      if (token.special && plain.some(([from, to]) => m.index < to && from < end)) {
+        pattern.lastIndex = m.index + ((text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+        continue;
+      }
       let before = text.slice(start, m.index);
       if (token.lstrip === true) before = before.trimEnd();
       if (before !== "") out.push({ text: before });
       out.push({ id: token.id });
-      start = m.index + m[0].length;
+      start = end;
       if (token.rstrip === true) {
         const rest = text.slice(start);
         start += rest.length - rest.trimStart().length;

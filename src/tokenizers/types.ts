@@ -10,6 +10,12 @@ export interface EncodeOptions {
    * which is what untrusted user text should get.
    */
   parseSpecialTokens?: boolean;
+  /**
+   * [start, end) UTF-16 offsets into the text that are plain text even while special tokens are
+   * parsed elsewhere: a special token overlapping one of them is encoded as its characters. Chat
+   * rendering marks each message's content this way, so user text cannot forge the template's tokens.
+   */
+  plainTextRanges?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Options of `Tokenizer.decode`. */
