@@ -183,10 +183,28 @@ export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantic
       --max-time SECONDS     wall-clock budget
       --sampler-order ORDER  hf (default) | llama.cpp | comma list of processor names`;
 
-/** An integer flag >= min, or `fallback` when the flag was not given. */
-export function integerFlag(values: FlagValues, flag: string, min: number, fallback: number): number {
-  const value = number(values, flag) ?? fallback;
-  if (!(Number.isSafeInteger(value) && value >= min))
-    throw new InvalidOptionError(`--${flag}`, values[flag], `an integer >= ${min}`);
+/** An integer flag in [min, max], or `fallback` when the flag was not given. */
+export function integerFlag(
+  values: FlagValues,
+  flag: string,
+  min: number,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = values[flag];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidOptionError(`--${flag}`, raw, `an integer ${range}`);
+  }
   return value;
+}
+
+/** The largest TCP port number. */
+export const MAX_PORT = 65535;
+
+/** --port: an integer from 0 (any free port) to 65535, or `fallback` when not given. */
+export function portFlag(values: FlagValues, fallback: number): number {
+  return integerFlag(values, "port", 0, fallback, MAX_PORT);
 }

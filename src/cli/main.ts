@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { LlmError } from "../errors.js";
 import { DEFAULT_COMPARE_TOKENS, DEFAULT_STRATEGIES, parseStrategies } from "../inspect/compare.js";
 import { COMPARE_HELP, runCompare } from "./compare.js";
 import {
@@ -12,6 +11,7 @@ import {
   MODEL_HELP,
   parseFlags,
 } from "./flags.js";
+import { debugRequested, describeFailure, EXIT_OK, isClosedPipe, withoutDebugFlag } from "./failure.js";
 import { runGenerate } from "./generate.js";
 import { printInfo } from "./info.js";
 import { runInspect } from "./inspect.js";
@@ -24,14 +24,40 @@ import { runServe, SERVE_HELP } from "./serve.js";
 import { PLAYGROUND_HELP, runPlayground } from "./playground.js";
 import { BENCH_FLAGS, BENCH_HELP, runBench } from "./bench.js";
 
-/** The command line: thin edges over the library; errors become one clear line and exit code 1. */
+/** The command line: thin edges over the library; failures are shown as failure.ts describes. */
 
-const stdout: Output = {
-  write: (t) => void process.stdout.write(t),
-  isTTY: process.stdout.isTTY === true,
-  columns: process.stdout.columns,
-};
-const stderr: Output = { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
+const debug = debugRequested(process.argv.slice(2), process.env);
+
+/** An Output over stdout or stderr that stops the program as soon as a write fails (see failure.ts). */
+function outputOf(stream: NodeJS.WriteStream): Output {
+  stream.on("error", streamFailed);
+  return {
+    write: (t) => {
+      stream.write(t);
+      // a failed write destroys the stream at once but emits 'error' only on a later tick, which a
+      // generation loop of resolved promises may not reach for a long time
+      if (stream.errored) streamFailed(stream.errored);
+    },
+    isTTY: stream.isTTY === true,
+    columns: stream.columns,
+  };
+}
+
+const stdout = outputOf(process.stdout);
+const stderr = outputOf(process.stderr);
+
+/** `| head` closed the pipe: stop quietly with status 0; any other write error is a failure. */
+function streamFailed(error: Error): never {
+  if (isClosedPipe(error)) process.exit(EXIT_OK);
+  fail(error);
+}
+
+/** Prints the error as failure.ts describes it and exits. */
+function fail(error: unknown): never {
+  const { text, exitCode } = describeFailure(error, debug);
+  if (!process.stderr.errored) process.stderr.write(text);
+  process.exit(exitCode);
+}
 
 const USAGE = `nextoken — LLM text generation that shows its work
 
@@ -57,6 +83,7 @@ Output:
       --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)
       --json            machine-readable output
   -v, --verbose         timing on stderr
+      --debug           on a failure, print its stack too (or set NEXTOKEN_DEBUG=1)
 
 ${GENERATION_HELP}
 
@@ -212,19 +239,8 @@ function traceValue(raw: unknown): boolean | number {
   return Number(raw);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof LlmError) {
-      process.stderr.write(`nextoken: ${error.message}\n`);
-      process.exitCode = error.code === "invalid_option" ? 2 : 1;
-    } else {
-      process.stderr.write(
-        `nextoken: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    }
-  },
-);
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+main(withoutDebugFlag(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+}, fail);

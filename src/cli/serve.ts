@@ -4,7 +4,7 @@ import { DEFAULT_REQUEST_TIMEOUT_S } from "../server/engine-client.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_HOSTS, startServer } from "../server/server.js";
 import { InvalidOptionError } from "../errors.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags, portFlag } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
 
@@ -41,13 +41,12 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     stdout.write(`${SERVE_HELP}\n\n${MODEL_HELP}\n`);
     return 0;
   }
-  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
-  const server = await startServer(model, {
-    modelId: await modelIdOf(values),
+  // every flag is checked before the model is loaded, so a typo costs no loading time
+  const settings = {
     host,
-    port: integerFlag(values, "port", 0, DEFAULT_PORT),
+    port: portFlag(values, DEFAULT_PORT),
     apiKey: apiKey === "" ? undefined : apiKey,
     corsOrigin: typeof values.cors === "string" ? values.cors : undefined,
     allowedHosts: allowedHostsOf(values),
@@ -57,7 +56,9 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
       slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
       waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),
     },
-  });
+  };
+  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
+  const server = await startServer(model, { modelId: await modelIdOf(values), ...settings });
   stderr.write(
     `nextoken: serving "${server.context.modelId}" on ${server.url}/v1, playground at ${server.url}/ (Ctrl-C to stop)\n`,
   );
