@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InvalidOptionError } from "../errors.js";
+import { usageErrorOf, withNegativeValues } from "./flag-syntax.js";
 import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 
 /**
@@ -54,12 +55,28 @@ export type FlagValues = Record<string, string | boolean | string[] | undefined>
 
 /** Parses argv against the given flag sets; positionals are returned joined as the prompt. */
 export function parseFlags(argv: string[], options: Options): { values: FlagValues; positionals: string[] } {
+  const args = withNegativeValues(argv, options);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as FlagValues, positionals };
-  } catch (cause) {
-    throw new InvalidOptionError("arguments", argv.join(" "), `valid flags (${(cause as Error).message})`);
+  } catch (error) {
+    throw usageErrorOf(error, options);
   }
+}
+
+/** GenerationOptions keys by the flag that sets them (topP → --top-p). */
+const FLAG_OF_OPTION = new Map(
+  Object.keys(GENERATION_FLAGS).map((flag) => [
+    flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+    `--${flag}`,
+  ]),
+);
+
+/** A library error about an option (`topP must be …`) re-spelled as the flag the user typed. */
+export function withFlagName(error: unknown): unknown {
+  if (!(error instanceof InvalidOptionError)) return error;
+  const flag = FLAG_OF_OPTION.get(error.option);
+  return flag === undefined ? error : new InvalidOptionError(flag, error.value, error.expected);
 }
 
 function number(values: FlagValues, flag: string): number | undefined {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import { InvalidOptionError } from "../errors.js";
+import { nearestName } from "../nearest-name.js";
 import { DEFAULT_COMPARE_TOKENS, DEFAULT_STRATEGIES, parseStrategies } from "../inspect/compare.js";
 import { COMPARE_HELP, runCompare } from "./compare.js";
 import {
@@ -10,6 +12,7 @@ import {
   MODEL_FLAGS,
   MODEL_HELP,
   parseFlags,
+  withFlagName,
 } from "./flags.js";
 import { debugRequested, describeFailure, EXIT_OK, isClosedPipe, withoutDebugFlag } from "./failure.js";
 import { runGenerate } from "./generate.js";
@@ -54,7 +57,7 @@ function streamFailed(error: Error): never {
 
 /** Prints the error as failure.ts describes it and exits. */
 function fail(error: unknown): never {
-  const { text, exitCode } = describeFailure(error, debug);
+  const { text, exitCode } = describeFailure(withFlagName(error), debug);
   if (!process.stderr.errored) process.stderr.write(text);
   process.exit(exitCode);
 }
@@ -100,6 +103,22 @@ ${BENCH_HELP}
 ${TRAIN_HELP}
 `;
 
+/** The commands, for "did you mean" on a typo. */
+const COMMANDS = [
+  "generate",
+  "inspect",
+  "compare",
+  "score",
+  "info",
+  "serve",
+  "playground",
+  "pull",
+  "train",
+  "bench",
+  "version",
+  "help",
+];
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -112,19 +131,14 @@ export async function main(argv: string[]): Promise<number> {
         verbose: { type: "boolean", short: "v" },
       });
       if (values.help) return help();
-      const model = await modelFromFlags(values);
-      await runGenerate(
-        model,
-        {
-          prompt: promptOf(positionals),
-          options: generationOptionsOf(values),
-          json: values.json === true,
-          trace: traceValue(values.trace),
-          verbose: values.verbose === true,
-        },
-        stdout,
-        stderr,
-      );
+      const command = {
+        prompt: promptOf(positionals),
+        options: generationOptionsOf(values),
+        json: values.json === true,
+        trace: traceValue(values.trace),
+        verbose: values.verbose === true,
+      };
+      await runGenerate(await modelFromFlags(values), command, stdout, stderr);
       return 0;
     }
     case "inspect": {
@@ -213,9 +227,12 @@ export async function main(argv: string[]): Promise<number> {
     case "--help":
     case "-h":
       return help();
-    default:
-      stderr.write(`nextoken: unknown command "${command}"\n\n${USAGE}`);
+    default: {
+      const nearest = nearestName(command, COMMANDS);
+      const hint = nearest === undefined ? "" : `; did you mean ${nearest}?`;
+      stderr.write(`nextoken: unknown command "${command}"${hint}\n\n${USAGE}`);
       return 2;
+    }
   }
 }
 
@@ -236,7 +253,10 @@ function withTraceValue(args: string[]): string[] {
 function traceValue(raw: unknown): boolean | number {
   if (raw === undefined) return false;
   if (raw === "true") return true;
-  return Number(raw);
+  const count = Number(raw);
+  if (!(typeof raw === "string" && /^\d+$/.test(raw) && count >= 1 && Number.isSafeInteger(count)))
+    throw new InvalidOptionError("--trace", raw, "a count of candidates >= 1, or nothing");
+  return count;
 }
 
 process.on("uncaughtException", fail);
