@@ -26,6 +26,8 @@ import { PULL_HELP, runPull } from "./pull.js";
 import { runServe, SERVE_HELP } from "./serve.js";
 import { PLAYGROUND_HELP, runPlayground } from "./playground.js";
 import { BENCH_FLAGS, BENCH_HELP, runBench } from "./bench.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS, terminalColumns } from "./terminal-width.js";
 
 /** The command line: thin edges over the library; failures are shown as failure.ts describes. */
 
@@ -42,7 +44,7 @@ function outputOf(stream: NodeJS.WriteStream): Output {
       if (stream.errored) streamFailed(stream.errored);
     },
     isTTY: stream.isTTY === true,
-    columns: stream.columns,
+    columns: terminalColumns(stream),
   };
 }
 
@@ -208,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     case "bench": {
       const { values } = parseFlags(rest, BENCH_FLAGS);
       if (values.help) {
-        stdout.write(`${BENCH_HELP}\n`);
+        stdout.write(wrapText(`${BENCH_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
         return 0;
       }
       await runBench(values, process.argv[1], stdout);
@@ -230,14 +232,19 @@ export async function main(argv: string[]): Promise<number> {
     default: {
       const nearest = nearestName(command, COMMANDS);
       const hint = nearest === undefined ? "" : `; did you mean ${nearest}?`;
-      stderr.write(`nextoken: unknown command "${command}"${hint}\n\n${USAGE}`);
+      stderr.write(
+        wrapText(
+          `nextoken: unknown command "${command}"${hint}\n\n${USAGE}`,
+          stderr.columns ?? DEFAULT_COLUMNS,
+        ),
+      );
       return 2;
     }
   }
 }
 
 function help(): number {
-  stdout.write(USAGE);
+  stdout.write(wrapText(USAGE, stdout.columns ?? DEFAULT_COLUMNS));
   return 0;
 }
 

@@ -13,6 +13,8 @@ import { PortUnavailableError } from "../errors.js";
 import { type FlagValues, MODEL_FLAGS, MODEL_HELP, parseFlags, portFlag } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
       --port N            port (default ${DEFAULT_PORT}, or a free one when that is taken; 0 picks one)
@@ -30,7 +32,7 @@ export const PLAYGROUND_FLAGS = {
 export async function runPlayground(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, PLAYGROUND_FLAGS);
   if (values.help) {
-    stdout.write(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`);
+    stdout.write(wrapText(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;

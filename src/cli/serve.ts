@@ -7,6 +7,8 @@ import { InvalidOptionError } from "../errors.js";
 import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags, portFlag } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 export const SERVE_HELP = `Serve (nextoken serve --model M):
       --host HOST         address to bind (default ${DEFAULT_HOST}: this machine only)
@@ -38,7 +40,7 @@ export const SERVE_FLAGS = {
 export async function runServe(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, SERVE_FLAGS);
   if (values.help) {
-    stdout.write(`${SERVE_HELP}\n\n${MODEL_HELP}\n`);
+    stdout.write(wrapText(`${SERVE_HELP}\n\n${MODEL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
