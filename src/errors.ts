@@ -55,6 +55,31 @@ export class DisposedError extends LlmError {
   }
 }
 
+/** A command line that cannot be parsed (an unknown flag or command, a flag without its value). */
+export class UsageError extends LlmError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+/** A server could not listen on its port: another program holds it, or it needs privileges. */
+export class PortUnavailableError extends LlmError {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    readonly reason: "in_use" | "permission_denied",
+    options?: ErrorOptions,
+  ) {
+    super(
+      "port_unavailable",
+      reason === "in_use"
+        ? `port ${port} on ${host} is already in use by another program`
+        : `port ${port} on ${host} needs privileges this process does not have`,
+      options,
+    );
+  }
+}
+
 /** What a NoFiniteMassError found: any NaN, a +Infinity, or every score -Infinity. */
 export type NoFiniteMassCause = "nan" | "infinity" | "all_suppressed";
 

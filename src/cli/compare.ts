@@ -9,6 +9,8 @@ import {
 import { REPETITION_NGRAM } from "../inspect/metrics.js";
 import type { Model } from "../load-model.js";
 import { BOLD, DIM, oneLine, padLeft, padRight, paint, RED, YELLOW, type Output } from "./render.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
+import { displayWidth, truncateToWidth, wrapText } from "./text-width.js";
 
 /** `nextoken compare`: runs the strategies and prints a table (or JSON). */
 export async function runCompare(model: Model, cmd: CompareCommand, out: Output): Promise<void> {
@@ -22,10 +24,23 @@ export async function runCompare(model: Model, cmd: CompareCommand, out: Output)
 }
 
 const HEADERS = ["strategy", "seed", "logprob", "ppl", "dist-1", "dist-2", "rep", "len", "text"];
+/** Columns of seed … len with the spaces between them. */
+const METRICS_WIDTH = 5 + 1 + 7 + 1 + 7 + 1 + 6 + 1 + 6 + 1 + 5 + 1 + 4;
+/** Narrower than this, a sample's text goes on its own line under its numbers. */
+const MIN_TEXT_WIDTH = 20;
 
 function printTable(rows: CompareRow[], cmd: CompareCommand, out: Output, seconds: number): void {
   const tty = out.isTTY;
-  const specWidth = Math.max(8, ...rows.map((r) => r.spec.length));
+  const columns = out.columns ?? DEFAULT_COLUMNS;
+  const prose = (text: string, style: string) => {
+    for (const line of wrapText(text, columns).split("\n")) out.write(paint(line, style, tty) + "\n");
+  };
+  const row = (text: string) => out.write(truncateToWidth(text, columns) + "\n");
+  const longestSpec = Math.max(8, ...rows.map((r) => displayWidth(r.spec)));
+  const inline = longestSpec + 1 + METRICS_WIDTH + 1 + MIN_TEXT_WIDTH <= columns;
+  // a spec wider than its column is written on a line of its own above its rows
+  const specWidth = inline ? longestSpec : Math.min(longestSpec, Math.max(8, columns - METRICS_WIDTH - 1));
+  const textWidth = inline ? columns - specWidth - 1 - METRICS_WIDTH - 1 : columns - 4;
   const cells = (
     s: Pick<
       CompareSample,
@@ -43,48 +58,40 @@ function printTable(rows: CompareRow[], cmd: CompareCommand, out: Output, second
     ),
     padLeft(String(Math.round(s.length)), 4),
   ];
-  const fixed = specWidth + 1 + 5 + 1 + 7 + 1 + 7 + 1 + 6 + 1 + 6 + 1 + 5 + 1 + 4 + 1;
-  const textWidth = Math.max(20, (out.columns ?? 120) - fixed - 1);
   const widths = [specWidth, 5, 7, 7, 6, 6, 5, 4];
-  const header = HEADERS.map((h, i) =>
-    i === 0 || i === 8 ? padRight(h, widths[i] ?? 0) : padLeft(h, widths[i]),
-  ).join(" ");
+  const header = HEADERS.slice(0, inline ? HEADERS.length : -1)
+    .map((h, i) => (i === 0 || i === 8 ? padRight(h, widths[i] ?? 0) : padLeft(h, widths[i])))
+    .join(" ");
 
-  out.write(
-    paint(
-      `prompt ${JSON.stringify(cmd.prompt)}, up to ${cmd.maxNewTokens} new tokens, ${cmd.samples} sample(s) per sampling strategy from seed ${cmd.seed}`,
-      BOLD,
-      tty,
-    ) + "\n",
+  prose(
+    `prompt ${JSON.stringify(cmd.prompt)}, up to ${cmd.maxNewTokens} new tokens, ${cmd.samples} sample(s) per sampling strategy from seed ${cmd.seed}`,
+    BOLD,
   );
-  out.write(
-    paint(
-      `logprob: mean raw log-probability per token (the model's distribution); rep: fraction of tokens repeating an earlier ${REPETITION_NGRAM}-gram`,
-      DIM,
-      tty,
-    ) + "\n\n",
+  prose(
+    `logprob: mean raw log-probability per token (the model's distribution); rep: fraction of tokens repeating an earlier ${REPETITION_NGRAM}-gram` +
+      (inline ? "" : "; each text is under its row"),
+    DIM,
   );
-  out.write(paint(header, BOLD, tty) + "\n");
-  for (const row of rows) {
-    row.samples.forEach((sample, i) => {
-      const name = padRight(i === 0 ? row.spec : "", specWidth);
+  out.write("\n");
+  row(paint(header.trimEnd(), BOLD, tty));
+  for (const r of rows) {
+    const ownLine = displayWidth(r.spec) > specWidth;
+    if (ownLine) row(r.spec);
+    r.samples.forEach((sample, i) => {
+      const name = padRight(i === 0 && !ownLine ? r.spec : "", specWidth);
       const seed = padLeft(sample.seed === undefined ? "-" : String(sample.seed), 5);
-      out.write([name, seed, ...cells(sample), truncate(oneLine(sample.text), textWidth)].join(" ") + "\n");
+      const text = truncateToWidth(oneLine(sample.text), textWidth);
+      if (inline) row([name, seed, ...cells(sample), text].join(" "));
+      else {
+        row([name, seed, ...cells(sample)].join(" "));
+        row(paint(`    ${text}`, DIM, tty));
+      }
     });
-    if (row.samples.length > 1)
-      out.write(
-        paint([padRight("", specWidth), padLeft("mean", 5), ...cells(row.mean)].join(" "), DIM, tty) + "\n",
-      );
+    if (r.samples.length > 1)
+      row(paint([padRight("", specWidth), padLeft("mean", 5), ...cells(r.mean)].join(" "), DIM, tty));
   }
-  out.write(
-    paint(`\n${rows.reduce((n, r) => n + r.samples.length, 0)} runs in ${seconds.toFixed(2)} s`, DIM, tty) +
-      "\n",
-  );
-}
-
-function truncate(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : chars.slice(0, width - 1).join("") + "…";
+  out.write("\n");
+  prose(`${rows.reduce((n, r) => n + r.samples.length, 0)} runs in ${seconds.toFixed(2)} s`, DIM);
 }
 
 /** The help text of `nextoken compare`. */

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InvalidOptionError } from "../errors.js";
+import { usageErrorOf, withNegativeValues } from "./flag-syntax.js";
 import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 
 /**
@@ -54,12 +55,28 @@ export type FlagValues = Record<string, string | boolean | string[] | undefined>
 
 /** Parses argv against the given flag sets; positionals are returned joined as the prompt. */
 export function parseFlags(argv: string[], options: Options): { values: FlagValues; positionals: string[] } {
+  const args = withNegativeValues(argv, options);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as FlagValues, positionals };
-  } catch (cause) {
-    throw new InvalidOptionError("arguments", argv.join(" "), `valid flags (${(cause as Error).message})`);
+  } catch (error) {
+    throw usageErrorOf(error, options);
   }
+}
+
+/** GenerationOptions keys by the flag that sets them (topP → --top-p). */
+const FLAG_OF_OPTION = new Map(
+  Object.keys(GENERATION_FLAGS).map((flag) => [
+    flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+    `--${flag}`,
+  ]),
+);
+
+/** A library error about an option (`topP must be …`) re-spelled as the flag the user typed. */
+export function withFlagName(error: unknown): unknown {
+  if (!(error instanceof InvalidOptionError)) return error;
+  const flag = FLAG_OF_OPTION.get(error.option);
+  return flag === undefined ? error : new InvalidOptionError(flag, error.value, error.expected);
 }
 
 function number(values: FlagValues, flag: string): number | undefined {
@@ -183,10 +200,28 @@ export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantic
       --max-time SECONDS     wall-clock budget
       --sampler-order ORDER  hf (default) | llama.cpp | comma list of processor names`;
 
-/** An integer flag >= min, or `fallback` when the flag was not given. */
-export function integerFlag(values: FlagValues, flag: string, min: number, fallback: number): number {
-  const value = number(values, flag) ?? fallback;
-  if (!(Number.isSafeInteger(value) && value >= min))
-    throw new InvalidOptionError(`--${flag}`, values[flag], `an integer >= ${min}`);
+/** An integer flag in [min, max], or `fallback` when the flag was not given. */
+export function integerFlag(
+  values: FlagValues,
+  flag: string,
+  min: number,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = values[flag];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidOptionError(`--${flag}`, raw, `an integer ${range}`);
+  }
   return value;
+}
+
+/** The largest TCP port number. */
+export const MAX_PORT = 65535;
+
+/** --port: an integer from 0 (any free port) to 65535, or `fallback` when not given. */
+export function portFlag(values: FlagValues, fallback: number): number {
+  return integerFlag(values, "port", 0, fallback, MAX_PORT);
 }

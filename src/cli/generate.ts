@@ -49,13 +49,16 @@ export async function runGenerate(
     return;
   }
 
+  // stream() checks the options and the prompt's length against the context when called: before
+  // the first byte of output, so a refused run prints nothing but the error
+  const steps = stream(model, cmd.prompt, options);
   if (jsonLines)
     out.write(JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined } }) + "\n");
   else out.write(cmd.prompt);
   let count = 0;
   let logprobSum = 0;
   let last: Step | undefined;
-  for await (const step of stream(model, cmd.prompt, options)) {
+  for await (const step of steps) {
     count++;
     logprobSum += step.logprob;
     last = step;

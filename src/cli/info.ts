@@ -1,6 +1,8 @@
 import type { Model } from "../load-model.js";
 import { architectureNamed } from "../models/registry.js";
 import type { Output } from "./render.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
+import { wrapLine } from "./text-width.js";
 
 /** `nextoken info`: what a checkpoint is. */
 export function printInfo(model: Model, out: Output, json: boolean): void {
@@ -62,8 +64,12 @@ export function printInfo(model: Model, out: Output, json: boolean): void {
   if (Object.keys(model.generationConfig).length > 0)
     rows.push(["generation defaults", JSON.stringify(model.generationConfig)]);
   for (const [key, value] of Object.entries(info.metadata)) rows.push([key, value]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [key, value] of rows) out.write(`${key.padEnd(width)}  ${value}\n`);
+  const keyWidth = Math.max(...rows.map(([k]) => k.length));
+  const columns = out.columns ?? DEFAULT_COLUMNS;
+  for (const [key, value] of rows) {
+    // long values (generation defaults, metadata) continue under the value column
+    out.write(wrapLine(`${key.padEnd(keyWidth)}  ${value}`, columns, keyWidth + 2).join("\n") + "\n");
+  }
 }
 
 function humanCount(n: number): string {

@@ -15,8 +15,10 @@ const FLAGS = ["--do-sample", "--temperature", "1.5", "--top-k", "40", "--top-p"
 const OPTIONS = { doSample: true, temperature: 1.5, topK: 40, topP: 0.95, minP: 0.01 };
 
 function inspect(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  // a wide terminal, so that whole lines can be matched (terminal-width.test.ts checks narrow ones)
   const result = spawnSync(process.execPath, [CLI, "inspect", "--model", MODEL, ...args], {
     encoding: "utf8",
+    env: { ...process.env, COLUMNS: "200" },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

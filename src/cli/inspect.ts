@@ -28,6 +28,8 @@ import {
   tokenLabel,
   type Output,
 } from "./render.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
+import { displayWidth, fitToWidth, truncateToWidth, wrapText } from "./text-width.js";
 
 export interface InspectCommand {
   prompt: string;
@@ -172,48 +174,84 @@ export function runInspect(model: Model, cmd: InspectCommand, out: Output): void
   else printReport(report, out);
 }
 
+/** The bar column's widest and narrowest useful widths (below the minimum it is left out). */
 const BAR_WIDTH = 20;
+const MIN_BAR_WIDTH = 8;
+/** Token labels wider than this are cut with "…", so one odd token cannot widen the whole table. */
+const MAX_TOKEN_WIDTH = 24;
+
+/** How the candidates table fits the width: stage columns by name or by number, bar or none. */
+interface TableLayout {
+  tokenWidth: number;
+  barWidth: number;
+  stageLabels: string[];
+  numbered: boolean;
+}
+
+function tableLayout(r: InspectReport, columns: number): TableLayout {
+  const tokenWidth = Math.min(MAX_TOKEN_WIDTH, Math.max(5, ...r.candidates.map((c) => displayWidth(c.text))));
+  const fixed = 4 + 1 + 6 + 1 + tokenWidth + 1 + 9 + 1 + 8 + 1 + 9; // rank id token p logprob final
+  const named = r.stages.map((s) => (s.name.length >= 3 ? s.name : padLeft(s.name, 3)));
+  const numbered = r.stages.map((_, i) => String(i + 1));
+  const widthOf = (labels: string[]) => labels.reduce((sum, label) => sum + 1 + label.length, 0);
+  const room = columns - fixed;
+  const choices: Array<[string[], boolean, number]> = [
+    [named, false, MIN_BAR_WIDTH],
+    [numbered, true, MIN_BAR_WIDTH],
+    [named, false, 0],
+    [numbered, true, 0],
+  ];
+  for (const [labels, isNumbered, minBar] of choices) {
+    const left = room - widthOf(labels);
+    if (minBar > 0 ? left >= minBar + 1 : left >= 0) {
+      const barWidth = minBar > 0 ? Math.min(BAR_WIDTH, left - 1) : 0;
+      return { tokenWidth, barWidth, stageLabels: labels, numbered: isNumbered };
+    }
+  }
+  return { tokenWidth, barWidth: 0, stageLabels: numbered, numbered: true }; // rows are cut to fit
+}
 
 function printReport(r: InspectReport, out: Output): void {
   const tty = out.isTTY;
+  const columns = out.columns ?? DEFAULT_COLUMNS;
+  const prose = (text: string, style: string) => {
+    for (const line of wrapText(text, columns).split("\n")) out.write(paint(line, style, tty) + "\n");
+  };
+  const row = (text: string) => out.write(truncateToWidth(text, columns) + "\n");
   const bits = (nats: number, b: number) => `${nats.toFixed(3)} nats (${b.toFixed(3)} bits)`;
   const chain = r.stages.map((s) => s.name).join(" → ");
-  out.write(
-    paint(
-      `next token after ${JSON.stringify(r.prompt)} (${r.promptTokens.length} prompt tokens)`,
-      BOLD,
-      tty,
-    ) + "\n",
-  );
-  out.write(
+  prose(`next token after ${JSON.stringify(r.prompt)} (${r.promptTokens.length} prompt tokens)`, BOLD);
+  prose(
     r.sampling
-      ? `sampling through: ${chain || "no processor (plain softmax)"}\n`
-      : `not sampling (greedy${r.options.numBeams > 1 ? `, ${r.options.numBeams} beams` : ""}): temperature, top-k, top-p and the other warpers do not run (add --do-sample)${chain ? `; processors: ${chain}` : ""}\n`,
+      ? `sampling through: ${chain || "no processor (plain softmax)"}`
+      : `not sampling (greedy${r.options.numBeams > 1 ? `, ${r.options.numBeams} beams` : ""}): temperature, top-k, top-p and the other warpers do not run (add --do-sample)${chain ? `; processors: ${chain}` : ""}`,
+    "",
   );
-  out.write(
-    `entropy: raw ${bits(r.raw.entropy, r.raw.entropyBits)}, processed ${bits(r.processed.entropy, r.processed.entropyBits)}; ${r.processed.kept} of ${r.vocabSize} tokens kept\n`,
+  prose(
+    `entropy: raw ${bits(r.raw.entropy, r.raw.entropyBits)}, processed ${bits(r.processed.entropy, r.processed.entropyBits)}; ${r.processed.kept} of ${r.vocabSize} tokens kept`,
+    "",
   );
-  out.write(
-    paint(
-      `p and logprob are raw (the model's distribution, ranked by it); "final" is processed (after every stage); ✓ kept, ✗ removed by that stage`,
-      DIM,
-      tty,
-    ) + "\n\n",
+  prose(
+    `p and logprob are raw (the model's distribution, ranked by it); "final" is processed (after every stage); ✓ kept, ✗ removed by that stage`,
+    DIM,
   );
+  const layout = tableLayout(r, columns);
+  if (layout.numbered && r.stages.length > 0)
+    prose(`stages: ${r.stages.map((s, i) => `${i + 1} ${s.name}`).join(", ")}`, DIM);
+  out.write("\n");
 
-  const textWidth = Math.max(5, ...r.candidates.map((c) => [...c.text].length));
-  const stageWidths = r.stages.map((s) => Math.max(3, s.name.length));
+  const barCell = (text: string) => (layout.barWidth > 0 ? [text] : []);
   const header = [
     padLeft("rank", 4),
     padLeft("id", 6),
-    padRight("token", textWidth),
-    padRight("", BAR_WIDTH),
+    fitToWidth("token", layout.tokenWidth),
+    ...barCell(padRight("", layout.barWidth)),
     padLeft("p", 9),
     padLeft("logprob", 8),
     padLeft("final", 9),
-    ...r.stages.map((s, i) => padLeft(s.name, stageWidths[i])),
+    ...layout.stageLabels,
   ].join(" ");
-  out.write(paint(header, BOLD, tty) + "\n");
+  row(paint(header, BOLD, tty));
   for (const c of r.candidates) {
     const removed = c.removedBy !== undefined;
     const marks = r.stages.map((s, i) => {
@@ -222,47 +260,44 @@ function printReport(r: InspectReport, out: Output): void {
         : c.removedBy === s.name
           ? paint("✗", RED, tty)
           : " ";
-      return padLeft("", stageWidths[i] - 1) + mark;
+      return padLeft("", layout.stageLabels[i].length - 1) + mark;
     });
     const line = [
       padLeft(String(c.rank), 4),
       padLeft(String(c.id), 6),
-      paint(padRight(c.text, textWidth), removed ? DIM : "", tty),
-      paint(bar(c.prob, BAR_WIDTH), probabilityForeground(c.prob), tty),
+      paint(fitToWidth(c.text, layout.tokenWidth), removed ? DIM : "", tty),
+      ...barCell(paint(bar(c.prob, layout.barWidth), probabilityForeground(c.prob), tty)),
       padLeft(formatProb(c.prob), 9),
       padLeft(formatLogprob(c.logprob), 8),
       paint(padLeft(formatProb(c.processedProb), 9), removed ? DIM : "", tty),
       ...marks,
     ];
-    out.write(line.join(" ") + "\n");
+    row(line.join(" "));
   }
   const shownMass = r.candidates.reduce((sum, c) => sum + c.prob, 0);
   const rest = r.vocabSize - r.candidates.length;
   if (rest > 0)
-    out.write(
-      paint(
-        `… ${rest} more tokens hold ${formatProb(Math.max(0, 1 - shownMass))} of the raw mass`,
-        DIM,
-        tty,
-      ) + "\n",
-    );
+    prose(`… ${rest} more tokens hold ${formatProb(Math.max(0, 1 - shownMass))} of the raw mass`, DIM);
 
   if (r.stages.length === 0) return;
-  out.write(
-    "\n" +
-      paint(
-        `${padRight("stage", 20)} ${padLeft("kept", 6)} ${padLeft("removed mass", 12)}  entropy after`,
-        BOLD,
-        tty,
-      ) +
-      "\n",
+  const nameWidth = Math.max(5, ...r.stages.map((s) => s.name.length));
+  // "2.708 nats (3.907 bits)" is 23 columns; on a narrow terminal the bits go
+  const narrow = nameWidth + 1 + 6 + 1 + 12 + 2 + 23 > columns;
+  const entropy = (nats: number, b: number) => (narrow ? `${nats.toFixed(3)} nats` : bits(nats, b));
+  out.write("\n");
+  row(
+    paint(
+      `${padRight("stage", nameWidth)} ${padLeft("kept", 6)} ${padLeft("removed mass", 12)}  entropy after`,
+      BOLD,
+      tty,
+    ),
   );
-  out.write(
-    `${padRight("raw", 20)} ${padLeft(String(r.vocabSize), 6)} ${padLeft("-", 12)}  ${bits(r.raw.entropy, r.raw.entropyBits)}\n`,
+  row(
+    `${padRight("raw", nameWidth)} ${padLeft(String(r.vocabSize), 6)} ${padLeft("-", 12)}  ${entropy(r.raw.entropy, r.raw.entropyBits)}`,
   );
   for (const s of r.stages) {
-    out.write(
-      `${padRight(s.name, 20)} ${padLeft(String(s.kept), 6)} ${padLeft(formatProb(s.removedMass), 12)}  ${bits(s.entropy, s.entropyBits)}\n`,
+    row(
+      `${padRight(s.name, nameWidth)} ${padLeft(String(s.kept), 6)} ${padLeft(formatProb(s.removedMass), 12)}  ${entropy(s.entropy, s.entropyBits)}`,
     );
   }
 }

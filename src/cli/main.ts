@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { LlmError } from "../errors.js";
+import { InvalidOptionError } from "../errors.js";
+import { nearestName } from "../nearest-name.js";
 import { DEFAULT_COMPARE_TOKENS, DEFAULT_STRATEGIES, parseStrategies } from "../inspect/compare.js";
 import { COMPARE_HELP, runCompare } from "./compare.js";
 import {
@@ -11,7 +12,9 @@ import {
   MODEL_FLAGS,
   MODEL_HELP,
   parseFlags,
+  withFlagName,
 } from "./flags.js";
+import { debugRequested, describeFailure, EXIT_OK, isClosedPipe, withoutDebugFlag } from "./failure.js";
 import { runGenerate } from "./generate.js";
 import { printInfo } from "./info.js";
 import { runInspect } from "./inspect.js";
@@ -23,15 +26,43 @@ import { PULL_HELP, runPull } from "./pull.js";
 import { runServe, SERVE_HELP } from "./serve.js";
 import { PLAYGROUND_HELP, runPlayground } from "./playground.js";
 import { BENCH_FLAGS, BENCH_HELP, runBench } from "./bench.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS, terminalColumns } from "./terminal-width.js";
 
-/** The command line: thin edges over the library; errors become one clear line and exit code 1. */
+/** The command line: thin edges over the library; failures are shown as failure.ts describes. */
 
-const stdout: Output = {
-  write: (t) => void process.stdout.write(t),
-  isTTY: process.stdout.isTTY === true,
-  columns: process.stdout.columns,
-};
-const stderr: Output = { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
+const debug = debugRequested(process.argv.slice(2), process.env);
+
+/** An Output over stdout or stderr that stops the program as soon as a write fails (see failure.ts). */
+function outputOf(stream: NodeJS.WriteStream): Output {
+  stream.on("error", streamFailed);
+  return {
+    write: (t) => {
+      stream.write(t);
+      // a failed write destroys the stream at once but emits 'error' only on a later tick, which a
+      // generation loop of resolved promises may not reach for a long time
+      if (stream.errored) streamFailed(stream.errored);
+    },
+    isTTY: stream.isTTY === true,
+    columns: terminalColumns(stream),
+  };
+}
+
+const stdout = outputOf(process.stdout);
+const stderr = outputOf(process.stderr);
+
+/** `| head` closed the pipe: stop quietly with status 0; any other write error is a failure. */
+function streamFailed(error: Error): never {
+  if (isClosedPipe(error)) process.exit(EXIT_OK);
+  fail(error);
+}
+
+/** Prints the error as failure.ts describes it and exits. */
+function fail(error: unknown): never {
+  const { text, exitCode } = describeFailure(withFlagName(error), debug);
+  if (!process.stderr.errored) process.stderr.write(text);
+  process.exit(exitCode);
+}
 
 const USAGE = `nextoken — LLM text generation that shows its work
 
@@ -57,6 +88,7 @@ Output:
       --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)
       --json            machine-readable output
   -v, --verbose         timing on stderr
+      --debug           on a failure, print its stack too (or set NEXTOKEN_DEBUG=1)
 
 ${GENERATION_HELP}
 
@@ -73,6 +105,22 @@ ${BENCH_HELP}
 ${TRAIN_HELP}
 `;
 
+/** The commands, for "did you mean" on a typo. */
+const COMMANDS = [
+  "generate",
+  "inspect",
+  "compare",
+  "score",
+  "info",
+  "serve",
+  "playground",
+  "pull",
+  "train",
+  "bench",
+  "version",
+  "help",
+];
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -85,19 +133,14 @@ export async function main(argv: string[]): Promise<number> {
         verbose: { type: "boolean", short: "v" },
       });
       if (values.help) return help();
-      const model = await modelFromFlags(values);
-      await runGenerate(
-        model,
-        {
-          prompt: promptOf(positionals),
-          options: generationOptionsOf(values),
-          json: values.json === true,
-          trace: traceValue(values.trace),
-          verbose: values.verbose === true,
-        },
-        stdout,
-        stderr,
-      );
+      const command = {
+        prompt: promptOf(positionals),
+        options: generationOptionsOf(values),
+        json: values.json === true,
+        trace: traceValue(values.trace),
+        verbose: values.verbose === true,
+      };
+      await runGenerate(await modelFromFlags(values), command, stdout, stderr);
       return 0;
     }
     case "inspect": {
@@ -167,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     case "bench": {
       const { values } = parseFlags(rest, BENCH_FLAGS);
       if (values.help) {
-        stdout.write(`${BENCH_HELP}\n`);
+        stdout.write(wrapText(`${BENCH_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
         return 0;
       }
       await runBench(values, process.argv[1], stdout);
@@ -186,14 +229,22 @@ export async function main(argv: string[]): Promise<number> {
     case "--help":
     case "-h":
       return help();
-    default:
-      stderr.write(`nextoken: unknown command "${command}"\n\n${USAGE}`);
+    default: {
+      const nearest = nearestName(command, COMMANDS);
+      const hint = nearest === undefined ? "" : `; did you mean ${nearest}?`;
+      stderr.write(
+        wrapText(
+          `nextoken: unknown command "${command}"${hint}\n\n${USAGE}`,
+          stderr.columns ?? DEFAULT_COLUMNS,
+        ),
+      );
       return 2;
+    }
   }
 }
 
 function help(): number {
-  stdout.write(USAGE);
+  stdout.write(wrapText(USAGE, stdout.columns ?? DEFAULT_COLUMNS));
   return 0;
 }
 
@@ -209,22 +260,14 @@ function withTraceValue(args: string[]): string[] {
 function traceValue(raw: unknown): boolean | number {
   if (raw === undefined) return false;
   if (raw === "true") return true;
-  return Number(raw);
+  const count = Number(raw);
+  if (!(typeof raw === "string" && /^\d+$/.test(raw) && count >= 1 && Number.isSafeInteger(count)))
+    throw new InvalidOptionError("--trace", raw, "a count of candidates >= 1, or nothing");
+  return count;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof LlmError) {
-      process.stderr.write(`nextoken: ${error.message}\n`);
-      process.exitCode = error.code === "invalid_option" ? 2 : 1;
-    } else {
-      process.stderr.write(
-        `nextoken: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    }
-  },
-);
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+main(withoutDebugFlag(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+}, fail);

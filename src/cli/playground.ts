@@ -9,9 +9,12 @@ import {
   startServer,
 } from "../server/server.js";
 import type { EngineSpec } from "../server/engine-protocol.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
+import { PortUnavailableError } from "../errors.js";
+import { type FlagValues, MODEL_FLAGS, MODEL_HELP, parseFlags, portFlag } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 export const PLAYGROUND_HELP = `Playground (nextoken playground [--model M]):
       --port N            port (default ${DEFAULT_PORT}, or a free one when that is taken; 0 picks one)
@@ -29,12 +32,13 @@ export const PLAYGROUND_FLAGS = {
 export async function runPlayground(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, PLAYGROUND_FLAGS);
   if (values.help) {
-    stdout.write(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`);
+    stdout.write(wrapText(`${PLAYGROUND_HELP}\n\n${MODEL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
-  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
-  const server = await listen(model, host, values);
+  const port = values.port === undefined ? undefined : portFlag(values, 0); // checked before loading
+  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
+  const server = await listen(model, host, port, values);
   const url = `${server.url}/`;
   if (!LOCAL_HOSTS.includes(host)) {
     stderr.write(
@@ -51,14 +55,19 @@ export async function runPlayground(argv: string[], stdout: Output, stderr: Outp
   return 0;
 }
 
-async function listen(model: EngineSpec, host: string, values: FlagValues): Promise<RunningServer> {
+/** On the given port; without one, on the default port or, when that is taken, on any free one. */
+async function listen(
+  model: EngineSpec,
+  host: string,
+  port: number | undefined,
+  values: FlagValues,
+): Promise<RunningServer> {
   const options = { modelId: await modelIdOf(values), host };
-  if (values.port !== undefined)
-    return startServer(model, { ...options, port: integerFlag(values, "port", 0, 0) });
+  if (port !== undefined) return startServer(model, { ...options, port });
   try {
     return await startServer(model, { ...options, port: DEFAULT_PORT });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    if (!(error instanceof PortUnavailableError && error.reason === "in_use")) throw error;
     return startServer(model, { ...options, port: 0 });
   }
 }

@@ -5,6 +5,8 @@ import { pullModel } from "../hub/pull.js";
 import { parseRepoRef } from "../hub/repo-ref.js";
 import { parseFlags } from "./flags.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 export const PULL_HELP = `Pull (nextoken pull ORG/NAME[@REVISION][:QUANT]):
       --file NAME         the file to fetch from a repository with several .gguf files
@@ -22,7 +24,7 @@ export async function runPull(argv: string[], stdout: Output, stderr: Output): P
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
-    stdout.write(`${PULL_HELP}\n`);
+    stdout.write(wrapText(`${PULL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
   if (positionals.length !== 1) {

@@ -13,7 +13,9 @@ const MODEL = ["--model", join(STORIES, "stories260K.bin"), "--tokenizer", join(
 const TEXT = "Once upon a time, there was a cat. The cat liked fish.";
 
 function score(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, "score", ...MODEL, ...args], { encoding: "utf8" });
+  // a wide terminal, so that whole lines can be matched (terminal-width.test.ts checks narrow ones)
+  const env = { ...process.env, COLUMNS: "200" };
+  const result = spawnSync(process.execPath, [CLI, "score", ...MODEL, ...args], { encoding: "utf8", env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -19,6 +19,8 @@ import {
   tokenLabel,
   type Output,
 } from "./render.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
+import { displayWidth, fitToWidth, truncateToWidth, wrapText } from "./text-width.js";
 
 export interface ScoreCommand {
   text: string;
@@ -53,7 +55,11 @@ export function scoreReport(model: Model, text: string): ScoreReport {
   };
 }
 
+/** The bar column's widest and narrowest useful widths (below the minimum it is left out). */
 const BAR_WIDTH = 16;
+const MIN_BAR_WIDTH = 6;
+/** Token labels wider than this are cut with "…", so one odd token cannot widen the whole table. */
+const MAX_TOKEN_WIDTH = 24;
 
 /** `nextoken score`: the text coloured by probability, a per-token table and the totals (or JSON). */
 export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
@@ -74,49 +80,57 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
       ) + "\n\n",
     );
   }
-  const textWidth = Math.max(5, ...r.scores.map((s) => [...s.text].length));
+  const columns = out.columns ?? DEFAULT_COLUMNS;
+  const row = (text: string) => out.write(truncateToWidth(text, columns) + "\n");
+  const textWidth = Math.min(
+    MAX_TOKEN_WIDTH,
+    Math.max(5, displayWidth(first), ...r.scores.map((s) => displayWidth(s.text))),
+  );
+  const fixed = 4 + 1 + 6 + 1 + textWidth + 1 + 9 + 1 + 8 + 1 + 7 + 1 + 5 + 1 + 8;
+  const roomForBar = Math.min(BAR_WIDTH, columns - fixed - 1);
+  const barWidth = roomForBar >= MIN_BAR_WIDTH ? roomForBar : 0; // no bar rather than a stub
+  const barCell = (text: string) => (barWidth > 0 ? [text] : []);
   const header = [
     padLeft("pos", 4),
     padLeft("id", 6),
-    padRight("token", textWidth),
-    padRight("", BAR_WIDTH),
+    fitToWidth("token", textWidth),
+    ...barCell(padRight("", barWidth)),
     padLeft("p", 9),
     padLeft("logprob", 8),
     padLeft("bits", 7),
     padLeft("rank", 5),
     padLeft("entropy", 8),
   ];
-  out.write(paint(header.join(" "), BOLD, tty) + "\n");
-  out.write(
+  row(paint(header.join(" "), BOLD, tty));
+  row(
     paint(
-      `${padLeft("0", 4)} ${padLeft(String(r.tokens[0]), 6)} ${padRight(first, textWidth)} (context only, not scored)`,
+      `${padLeft("0", 4)} ${padLeft(String(r.tokens[0]), 6)} ${fitToWidth(first, textWidth)} (context only, not scored)`,
       DIM,
       tty,
-    ) + "\n",
+    ),
   );
   for (const s of r.scores) {
     const line = [
       padLeft(String(s.position), 4),
       padLeft(String(s.token), 6),
-      padRight(s.text, textWidth),
-      paint(bar(s.prob, BAR_WIDTH), probabilityForeground(s.prob), tty),
+      fitToWidth(s.text, textWidth),
+      ...barCell(paint(bar(s.prob, barWidth), probabilityForeground(s.prob), tty)),
       padLeft(formatProb(s.prob), 9),
       padLeft(formatLogprob(s.logprob), 8),
       padLeft(s.surprisalBits.toFixed(2), 7),
       padLeft(String(s.rank), 5),
       padLeft(s.entropy.toFixed(3), 8),
     ];
-    out.write(line.join(" ") + "\n");
+    row(line.join(" "));
   }
-  out.write(
-    `\n${r.scores.length} tokens scored: total logprob ${r.logprob.toFixed(3)} nats, mean ${r.meanLogprob.toFixed(4)}, ` +
-      `${r.bitsPerToken.toFixed(3)} bits/token, perplexity ${r.perplexity.toFixed(3)}\n`,
+  const prose = (text: string, style: string) => {
+    for (const line of wrapText(text, columns).split("\n")) out.write(paint(line, style, tty) + "\n");
+  };
+  out.write("\n");
+  prose(
+    `${r.scores.length} tokens scored: total logprob ${r.logprob.toFixed(3)} nats, mean ${r.meanLogprob.toFixed(4)}, ` +
+      `${r.bitsPerToken.toFixed(3)} bits/token, perplexity ${r.perplexity.toFixed(3)}`,
+    "",
   );
-  out.write(
-    paint(
-      "logprob and bits (surprisal −log2 p) are raw: the model's own distribution; entropy in nats",
-      DIM,
-      tty,
-    ) + "\n",
-  );
+  prose("logprob and bits (surprisal −log2 p) are raw: the model's own distribution; entropy in nats", DIM);
 }

@@ -11,9 +11,11 @@ import {
   startServer,
 } from "../server/server.js";
 import { InvalidOptionError } from "../errors.js";
-import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags } from "./flags.js";
+import { type FlagValues, integerFlag, MODEL_FLAGS, MODEL_HELP, parseFlags, portFlag } from "./flags.js";
 import { modelIdOf, modelSourceFromFlags } from "./model-arg.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 export const SERVE_HELP = `Serve (nextoken serve --model M):
       --host HOST         address to bind (default ${DEFAULT_HOST}: this machine only)
@@ -51,16 +53,15 @@ export const SERVE_FLAGS = {
 export async function runServe(argv: string[], stdout: Output, stderr: Output): Promise<number> {
   const { values } = parseFlags(argv, SERVE_FLAGS);
   if (values.help) {
-    stdout.write(`${SERVE_HELP}\n\n${MODEL_HELP}\n`);
+    stdout.write(wrapText(`${SERVE_HELP}\n\n${MODEL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
-  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
-  const server = await startServer(model, {
-    modelId: await modelIdOf(values),
+  // every flag is checked before the model is loaded, so a typo costs no loading time
+  const settings = {
     host,
-    port: integerFlag(values, "port", 0, DEFAULT_PORT),
+    port: portFlag(values, DEFAULT_PORT),
     apiKey: apiKey === "" ? undefined : apiKey,
     corsOrigin: typeof values.cors === "string" ? values.cors : undefined,
     allowedHosts: allowedHostsOf(values),
@@ -73,7 +74,9 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
       slots: integerFlag(values, "parallel", 1, DEFAULT_QUEUE_LIMITS.slots),
       waiting: integerFlag(values, "queue", 0, DEFAULT_QUEUE_LIMITS.waiting),
     },
-  });
+  };
+  const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
+  const server = await startServer(model, { modelId: await modelIdOf(values), ...settings });
   stderr.write(
     `nextoken: serving "${server.context.modelId}" on ${server.url}/v1, playground at ${server.url}/ (Ctrl-C to stop)\n`,
   );

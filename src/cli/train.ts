@@ -8,6 +8,8 @@ import {
 } from "../train/train.js";
 import { parseFlags } from "./flags.js";
 import type { Output } from "./render.js";
+import { wrapText } from "./text-width.js";
+import { DEFAULT_COLUMNS } from "./terminal-width.js";
 
 /** `nextoken train`: flags → train(), a progress bar on a terminal (plain lines otherwise), Ctrl-C → checkpoint. */
 
@@ -54,7 +56,7 @@ export async function runTrain(argv: string[], stdout: Output, stderr: Output): 
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
-    stdout.write(TRAIN_HELP + "\n");
+    stdout.write(wrapText(TRAIN_HELP + "\n", stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
   const corpus = (values.corpus as string[] | undefined) ?? [];

@@ -10,6 +10,7 @@ import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_TIMEOUT_GRACE_MS, EngineClient } from "./engine-client.js";
 import type { EngineSpec } from "./engine-protocol.js";
 import { createFront, type FrontContext } from "./front.js";
+import { listenError } from "./listen-error.js";
 import { DEFAULT_QUEUE_LIMITS } from "./queue.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -145,7 +146,7 @@ export async function startServer(model: Model | EngineSpec, options: ServeOptio
     });
   } catch (error) {
     await engine.close();
-    throw error;
+    throw listenError(error, options.port ?? DEFAULT_PORT, host);
   }
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
