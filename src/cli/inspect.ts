@@ -26,6 +26,7 @@ import {
   probabilityForeground,
   RED,
   tokenLabel,
+  tokenText,
   type Output,
 } from "./render.js";
 
@@ -53,8 +54,10 @@ export interface InspectCandidate {
   /** 1-based rank under the raw distribution. */
   rank: number;
   id: TokenId;
-  /** The token's text, made visible (see render.tokenLabel). */
+  /** The token's text as is (see render.tokenText); the table makes it visible. */
   text: string;
+  /** The bytes it stands for ([] for a control token). */
+  bytes: number[];
   /** Raw: softmax of the model's logits. */
   prob: number;
   logprob: number;
@@ -124,7 +127,8 @@ export function inspectNextToken(model: Model, cmd: InspectCommand): InspectRepo
     return {
       rank: i + 1,
       id,
-      text: tokenLabel(model.tokenizer, id),
+      text: tokenText(model.tokenizer, id),
+      bytes: [...model.tokenizer.tokenBytes(id)],
       prob,
       logprob,
       processedProb: Math.exp(processedLogprob),
@@ -169,12 +173,12 @@ function promptTokens(model: Model, prompt: string, bosTokenId: TokenId | undefi
 export function runInspect(model: Model, cmd: InspectCommand, out: Output): void {
   const report = inspectNextToken(model, cmd);
   if (cmd.json) out.write(JSON.stringify(report, replacer, 2) + "\n");
-  else printReport(report, out);
+  else printReport(report, (id) => tokenLabel(model.tokenizer, id), out);
 }
 
 const BAR_WIDTH = 20;
 
-function printReport(r: InspectReport, out: Output): void {
+function printReport(r: InspectReport, labelOf: (id: TokenId) => string, out: Output): void {
   const tty = out.isTTY;
   const bits = (nats: number, b: number) => `${nats.toFixed(3)} nats (${b.toFixed(3)} bits)`;
   const chain = r.stages.map((s) => s.name).join(" → ");
@@ -201,7 +205,8 @@ function printReport(r: InspectReport, out: Output): void {
     ) + "\n\n",
   );
 
-  const textWidth = Math.max(5, ...r.candidates.map((c) => [...c.text].length));
+  const labels = r.candidates.map((c) => labelOf(c.id));
+  const textWidth = Math.max(5, ...labels.map((label) => [...label].length));
   const stageWidths = r.stages.map((s) => Math.max(3, s.name.length));
   const header = [
     padLeft("rank", 4),
@@ -214,7 +219,7 @@ function printReport(r: InspectReport, out: Output): void {
     ...r.stages.map((s, i) => padLeft(s.name, stageWidths[i])),
   ].join(" ");
   out.write(paint(header, BOLD, tty) + "\n");
-  for (const c of r.candidates) {
+  for (const [row, c] of r.candidates.entries()) {
     const removed = c.removedBy !== undefined;
     const marks = r.stages.map((s, i) => {
       const mark = c.kept[s.name]
@@ -227,7 +232,7 @@ function printReport(r: InspectReport, out: Output): void {
     const line = [
       padLeft(String(c.rank), 4),
       padLeft(String(c.id), 6),
-      paint(padRight(c.text, textWidth), removed ? DIM : "", tty),
+      paint(padRight(labels[row], textWidth), removed ? DIM : "", tty),
       paint(bar(c.prob, BAR_WIDTH), probabilityForeground(c.prob), tty),
       padLeft(formatProb(c.prob), 9),
       padLeft(formatLogprob(c.logprob), 8),

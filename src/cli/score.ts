@@ -17,6 +17,7 @@ import {
   paint,
   probabilityForeground,
   tokenLabel,
+  tokenText,
   type Output,
 } from "./render.js";
 
@@ -25,9 +26,12 @@ export interface ScoreCommand {
   json: boolean;
 }
 
-/** A scored token with its text, made visible. */
+/** A scored token with its text. */
 export interface ScoredToken extends TokenScore {
+  /** The token's text as is (see render.tokenText); the display makes it visible. */
   text: string;
+  /** The bytes it stands for ([] for a control token). */
+  bytes: number[];
   prob: number;
 }
 
@@ -46,7 +50,8 @@ export function scoreReport(model: Model, text: string): ScoreReport {
     text,
     scores: result.scores.map((s) => ({
       ...s,
-      text: tokenLabel(model.tokenizer, s.token),
+      text: tokenText(model.tokenizer, s.token),
+      bytes: [...model.tokenizer.tokenBytes(s.token)],
       prob: Math.exp(s.logprob),
     })),
     meanLogprob: result.logprob / result.scores.length,
@@ -64,8 +69,11 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
   }
   const tty = out.isTTY;
   const first = tokenLabel(model.tokenizer, r.tokens[0]);
+  const labels = r.scores.map((s) => tokenLabel(model.tokenizer, s.token));
   if (tty) {
-    out.write(paint(first, DIM, tty) + r.scores.map((s) => coloured(s.text, s.prob, tty)).join("") + "\n");
+    out.write(
+      paint(first, DIM, tty) + r.scores.map((s, i) => coloured(labels[i], s.prob, tty)).join("") + "\n",
+    );
     out.write(
       paint(
         "background: probability of each token given the ones before it, red (unlikely) to green (likely)",
@@ -74,7 +82,7 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
       ) + "\n\n",
     );
   }
-  const textWidth = Math.max(5, ...r.scores.map((s) => [...s.text].length));
+  const textWidth = Math.max(5, ...labels.map((label) => [...label].length));
   const header = [
     padLeft("pos", 4),
     padLeft("id", 6),
@@ -94,11 +102,11 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
       tty,
     ) + "\n",
   );
-  for (const s of r.scores) {
+  for (const [i, s] of r.scores.entries()) {
     const line = [
       padLeft(String(s.position), 4),
       padLeft(String(s.token), 6),
-      padRight(s.text, textWidth),
+      padRight(labels[i], textWidth),
       paint(bar(s.prob, BAR_WIDTH), probabilityForeground(s.prob), tty),
       padLeft(formatProb(s.prob), 9),
       padLeft(formatLogprob(s.logprob), 8),

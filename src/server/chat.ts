@@ -64,17 +64,20 @@ export async function chatCompletions(
     try {
       const choices = await runToEnd(request);
       const completionTokens = choices.reduce((sum, c) => sum + c.tokens.length, 0);
-      return Response.json({
-        ...envelope,
-        object: "chat.completion",
-        choices: choices.map((c) => ({
-          index: c.index,
-          message: { role: "assistant", content: c.text, refusal: null },
-          logprobs: logprobsOf(c.scored),
-          finish_reason: c.finishReason,
-        })),
-        usage: usage(prompt.length, completionTokens),
-      });
+      return Response.json(
+        {
+          ...envelope,
+          object: "chat.completion",
+          choices: choices.map((c) => ({
+            index: c.index,
+            message: { role: "assistant", content: c.text, refusal: null },
+            logprobs: logprobsOf(c.scored),
+            finish_reason: c.finishReason,
+          })),
+          usage: usage(prompt.length, completionTokens),
+        },
+        { headers: sampling.headers },
+      );
     } finally {
       release();
     }
@@ -113,7 +116,7 @@ export async function chatCompletions(
       };
     }
   }
-  return sseResponse(chunks(), () => stopper.abort(), release);
+  return sseResponse(chunks(), () => stopper.abort(), release, sampling.headers);
 }
 
 function usage(promptTokens: number, completionTokens: number) {

@@ -19,6 +19,9 @@ import {
 import { LIMITS } from "./limits.js";
 import { sseResponse } from "./sse.js";
 
+/** New tokens when a request gives no max_tokens (OpenAI's default for this endpoint). */
+export const DEFAULT_MAX_TOKENS = 16;
+
 /** Most prompts in one request (limits.ts). */
 export const MAX_PROMPTS = LIMITS.prompts;
 
@@ -37,9 +40,10 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
   if (scoreOnly && !echo)
     throw invalidField("max_tokens", "may be 0 only with echo: true (to score the prompt)");
   const sampling = samplingRequest(
-    { max_tokens: 16, ...body, ...(scoreOnly ? { max_tokens: 1 } : {}) },
+    { ...body, ...(scoreOnly ? { max_tokens: 1 } : {}) },
     ctx.model,
     "max_tokens",
+    DEFAULT_MAX_TOKENS,
   );
   checkBeamLogprobs(sampling, topN, "logprobs");
   const encoders = parsePrompts(ctx, body.prompt); // checked now, tokenized once queued
@@ -105,15 +109,18 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
         }
       }
       const promptTokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
-      return Response.json({
-        ...envelope,
-        choices,
-        usage: {
-          prompt_tokens: promptTokens,
-          completion_tokens: completionTokens,
-          total_tokens: promptTokens + completionTokens,
+      return Response.json(
+        {
+          ...envelope,
+          choices,
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: completionTokens,
+            total_tokens: promptTokens + completionTokens,
+          },
         },
-      });
+        { headers: sampling.headers },
+      );
     } finally {
       release();
     }
@@ -158,7 +165,7 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
       };
     }
   }
-  return sseResponse(chunks(), () => stopper.abort(), release);
+  return sseResponse(chunks(), () => stopper.abort(), release, sampling.headers);
 }
 
 /**
