@@ -4,6 +4,7 @@ import type { TokenId } from "../models/types.js";
 import { parseMessages } from "./chat-template.js";
 import { checkPromptFits, nowSeconds, responseId, type ServerContext } from "./context.js";
 import { invalidField } from "./errors.js";
+import { checkFields } from "./fields.js";
 import { chatLogprob, type ChatTokenLogprob, type ScoredToken } from "./logprobs.js";
 import { runStreaming, runToEnd, type RunRequest } from "./run.js";
 import {
@@ -25,6 +26,7 @@ export async function chatCompletions(
   signal: AbortSignal,
 ): Promise<Response> {
   checkModel(body, ctx.modelId);
+  checkFields(body, "chat");
   rejectUnsupported(body, ["tools", "functions", "tool_choice", "function_call", "response_format", "audio"]);
   const messages = parseMessages(body.messages);
   const wantLogprobs = boolean(body, "logprobs") ?? false;

@@ -4,6 +4,7 @@
 import type { TokenId } from "../models/types.js";
 import { checkPromptFits, nowSeconds, responseId, type ServerContext } from "./context.js";
 import { invalidField } from "./errors.js";
+import { checkFields } from "./fields.js";
 import { joinLegacy, legacyLogprobs, type LegacyLogprobs, scoreTokens } from "./logprobs.js";
 import { type Choice, runStreaming, runToEnd, type RunRequest } from "./run.js";
 import {
@@ -33,6 +34,7 @@ interface Prompt {
 /** Answers a completions request (validated first; 503 when the queue is full). */
 export async function completions(ctx: ServerContext, body: Body, signal: AbortSignal): Promise<Response> {
   checkModel(body, ctx.modelId);
+  checkFields(body, "completions");
   rejectUnsupported(body, ["suffix", "best_of"]);
   const echo = boolean(body, "echo") ?? false;
   const topN = integer(body, "logprobs", 0, MAX_TOP_LOGPROBS);

@@ -125,7 +125,6 @@ export function samplingRequest(
     logitBias: logitBias(body, model.vocabSize),
     samplerOrder: samplerOrder(body),
   };
-  optionalString(body, "user");
   const stream = boolean(body, "stream") ?? false;
   const streamOptions = body.stream_options;
   let includeUsage = false;
