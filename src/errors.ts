@@ -35,6 +35,23 @@ export class InvalidOptionError extends LlmError {
   }
 }
 
+/** An options object holds a key that no option has (a typo, or an option nextoken lacks). */
+export class UnknownOptionError extends LlmError {
+  constructor(
+    readonly key: string,
+    /** The known key nearest to `key`, when one is close enough to be the intended one. */
+    readonly nearest: string | undefined,
+    /** Whose options: "generate() options", "loadModel() options", ... */
+    readonly where: string,
+  ) {
+    super(
+      "unknown_option",
+      `${where}: unknown option "${key}"` +
+        (nearest === undefined ? " (no option has a similar name)" : `; did you mean "${nearest}"?`),
+    );
+  }
+}
+
 /** A sequence would grow past the model's context length. */
 export class ContextOverflowError extends LlmError {
   constructor(

@@ -34,6 +34,8 @@ export type {
 export { generate, stream, type GenerateOptions } from "./generation/generate.js";
 export { processLogits, buildPipeline } from "./generation/pipeline.js";
 export { resolveOptions, fromGenerationConfigJson } from "./generation/options.js";
+export { GENERATION_OPTION_KEYS } from "./generation/options.js";
+export { UnknownOptionError } from "./errors.js";
 export { scoreText, type TextScore, type TokenScore } from "./generation/score.js";
 export { createRng, type Rng } from "./generation/rng.js";
 export { softmax, logSoftmax, entropy } from "./generation/distribution.js";

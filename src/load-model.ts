@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InvalidOptionError } from "./errors.js";
+import { checkOptionKeys, type KeyRecord } from "./option-keys.js";
 import { checkFiniteWeights } from "./formats/check-finite.js";
 import { ggufTensors, parseGguf } from "./formats/gguf.js";
 import { parseLlama2c } from "./formats/llama2c.js";
@@ -98,6 +99,16 @@ export interface LoadModelOptions {
   checkWeights?: boolean;
 }
 
+/** Every LoadModelOptions key (the compiler keeps this list and the interface in step). */
+const LOAD_MODEL_OPTION_KEYS: KeyRecord<LoadModelOptions> = {
+  tokenizer: true,
+  threads: true,
+  kernels: true,
+  quantizeActivations: true,
+  kvCacheType: true,
+  checkWeights: true,
+};
+
 /** Where the matrix products run: see LoadModelOptions.kernels. */
 export type KernelChoice = "wasm" | "wasm-relaxed-simd" | "wasm-simd128" | "js";
 const KERNEL_CHOICES: readonly KernelChoice[] = ["wasm", "wasm-relaxed-simd", "wasm-simd128", "js"];
@@ -168,6 +179,9 @@ function readWeights(path: string, backend: Backend): Promise<Uint8Array> {
  * The file is read once; tensors are views into it.
  */
 export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<Model> {
+  if (typeof options !== "object" || options === null)
+    throw new InvalidOptionError("options", options, "an object");
+  checkOptionKeys(options, LOAD_MODEL_OPTION_KEYS, "loadModel() options");
   const kind = await stat(source).catch((cause: unknown) => {
     throw new FormatError(
       (cause as NodeJS.ErrnoException).code === "ENOENT"

@@ -27,6 +27,8 @@ export const GENERATION_FLAGS: Options = {
   "min-new-tokens": { type: "string" },
   "min-length": { type: "string" },
   "do-sample": { type: "boolean" },
+  greedy: { type: "boolean" },
+  "no-sample": { type: "boolean" },
   temperature: { type: "string", short: "t" },
   "top-k": { type: "string" },
   "top-p": { type: "string" },
@@ -101,14 +103,30 @@ function list(values: FlagValues, flag: string): number[] | undefined {
   });
 }
 
+/**
+ * --greedy / --no-sample: doSample false over whatever the model's generation config says, or
+ * undefined when neither was given. A contradicting --do-sample or --temperature > 0 is refused.
+ */
+function greedyFlag(values: FlagValues): false | undefined {
+  const flag = values.greedy === true ? "--greedy" : values["no-sample"] === true ? "--no-sample" : undefined;
+  if (flag === undefined) return undefined;
+  if (values["do-sample"] === true)
+    throw new InvalidOptionError("--do-sample", true, `left out with ${flag} (which never samples)`);
+  const t = number(values, "temperature");
+  if (t !== undefined && t !== 0)
+    throw new InvalidOptionError("--temperature", t, `0 or left out with ${flag} (which never samples)`);
+  return false;
+}
+
 /** GenerationOptions from parsed flags; only flags that were given appear. */
 export function generationOptionsOf(values: FlagValues): GenerationOptions {
+  const greedy = greedyFlag(values);
   const options: GenerationOptions = {
     maxNewTokens: number(values, "max-new-tokens"),
     maxLength: number(values, "max-length"),
     minNewTokens: number(values, "min-new-tokens"),
     minLength: number(values, "min-length"),
-    doSample: values["do-sample"] === true ? true : undefined,
+    doSample: greedy ?? (values["do-sample"] === true ? true : undefined),
     temperature: number(values, "temperature"),
     topK: number(values, "top-k"),
     topP: number(values, "top-p"),
@@ -171,13 +189,17 @@ export const MODEL_HELP = `Model (generate, inspect, compare, score, info, serve
       --no-check-weights  skip the load-time check that refuses NaN/Inf weights`;
 
 /** The help text of the generation flags. */
-export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantics; see README):
-  -n, --max-new-tokens N     new tokens at most (default 256)
+export const GENERATION_HELP = `Decoding (Hugging Face GenerationConfig semantics; see README). A flag not given takes the
+model's generation config, else the default shown: the built-in model samples (temperature 0.8,
+top-k 40, top-p 0.95, repetition penalty 1.1, 128 new tokens). --trace prints every setting used
+and where it came from.
+  -n, --max-new-tokens N     new tokens at most (default 256), within the model's context
       --max-length N         prompt + new tokens at most
       --min-new-tokens N     suppress EOS until N new tokens
       --min-length N         suppress EOS until the sequence has N tokens
       --do-sample            sample instead of greedy (implicit top-k 50 unless set)
-  -t, --temperature T        > 0 (0 = greedy)
+      --greedy, --no-sample  always pick the most likely token, whatever the model's config says
+  -t, --temperature T        divide the logits by T when sampling; 0 = greedy
       --top-k K              keep the K most likely tokens (ties kept)
       --top-p P              keep the smallest set with mass >= P (nucleus)
       --min-p P              drop tokens below P * max probability

@@ -1,7 +1,10 @@
 import { generate, stream } from "../generation/generate.js";
-import type { GenerationOptions, Step } from "../generation/types.js";
+import { newTokenBudget, type ResolvedOptions } from "../generation/options.js";
+import { resolveSettings } from "../generation/settings.js";
+import type { FinishReason, GenerationOptions, Step } from "../generation/types.js";
 import type { Model } from "../load-model.js";
 import { coloured, type Output } from "./render.js";
+import { settingsHeader } from "./settings-header.js";
 
 export interface GenerateCommand {
   prompt: string;
@@ -16,8 +19,9 @@ export interface GenerateCommand {
 /**
  * `nextoken generate`: streams one sequence's text as it is produced (prompt first, as llama.cpp and
  * llama2.c print it); several sequences or beams are printed when done, one block each.
- * With --trace, each token is coloured by its probability on a terminal, and JSON lines are written
- * when piped or with --json.
+ * With --trace, the effective settings come first (on stderr, or as the first JSON line), then each
+ * token coloured by its probability on a terminal, or JSON lines when piped or with --json. A run cut
+ * short by the model's context length says so on stderr (finish reason "context").
  */
 export async function runGenerate(
   model: Model,
@@ -25,21 +29,38 @@ export async function runGenerate(
   out: Output,
   err: Output,
 ): Promise<void> {
-  const options: GenerationOptions = { ...cmd.options, trace: cmd.trace || undefined };
+  // validated and resolved before anything is written; the seed is drawn here when none was given
+  const {
+    resolved,
+    settings,
+    options: effective,
+  } = resolveSettings(cmd.options, model.generationConfig, {
+    explicitSource: "flag",
+  });
+  const options: GenerationOptions = { ...effective, trace: cmd.trace || undefined };
   const started = performance.now();
-  const several =
-    (options.numReturnSequences ?? 1) > 1 || (options.numBeams ?? model.generationConfig.numBeams ?? 1) > 1;
+  const several = resolved.numReturnSequences > 1 || resolved.numBeams > 1;
   const jsonLines = cmd.trace !== false && (cmd.json || !out.isTTY);
+  const noteContextCut = (reason: FinishReason | undefined, generated: number) => {
+    if (reason !== "context") return;
+    const context = model.contextLength ?? 0;
+    err.write(
+      `nextoken: stopped at the context limit: ${generated} new tokens (model context ${context}, ` +
+        `prompt ${context - generated} tokens; ${askedFor(resolved, context - generated)} were asked for)\n`,
+    );
+  };
 
   if (several || (cmd.json && cmd.trace === false)) {
+    if (cmd.trace !== false && !jsonLines) err.write(settingsHeader(settings, err.isTTY));
     const result = await generate(model, cmd.prompt, options);
-    if (cmd.json) out.write(JSON.stringify(result, replacer) + "\n");
+    if (cmd.json) out.write(JSON.stringify({ ...result, settings }, replacer) + "\n");
     else {
       result.sequences.forEach((seq, i) => {
         const score = seq.score === undefined ? "" : `, score ${seq.score.toFixed(4)}`;
         out.write(`--- sequence ${i + 1} (${seq.finishReason}${score}) ---\n${cmd.prompt}${seq.text}\n`);
       });
     }
+    for (const seq of result.sequences) noteContextCut(seq.finishReason, seq.tokens.length);
     report(
       err,
       cmd.verbose,
@@ -53,8 +74,13 @@ export async function runGenerate(
   // the first byte of output, so a refused run prints nothing but the error
   const steps = stream(model, cmd.prompt, options);
   if (jsonLines)
-    out.write(JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined } }) + "\n");
-  else out.write(cmd.prompt);
+    out.write(
+      JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined }, settings }, replacer) + "\n",
+    );
+  else {
+    if (cmd.trace !== false) err.write(settingsHeader(settings, err.isTTY));
+    out.write(cmd.prompt);
+  }
   let count = 0;
   let logprobSum = 0;
   let last: Step | undefined;
@@ -84,7 +110,13 @@ export async function runGenerate(
       );
     }
   }
+  noteContextCut(last?.finishReason, count);
   report(err, cmd.verbose, count, started);
+}
+
+/** The new tokens the options asked for after a prompt of promptLength tokens. */
+function askedFor(options: ResolvedOptions, promptLength: number): number {
+  return newTokenBudget(options, promptLength);
 }
 
 function report(err: Output, verbose: boolean, tokens: number, started: number): void {

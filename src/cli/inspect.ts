@@ -26,6 +26,7 @@ import {
   probabilityForeground,
   RED,
   tokenLabel,
+  tokenText,
   type Output,
 } from "./render.js";
 import { DEFAULT_COLUMNS } from "./terminal-width.js";
@@ -55,8 +56,10 @@ export interface InspectCandidate {
   /** 1-based rank under the raw distribution. */
   rank: number;
   id: TokenId;
-  /** The token's text, made visible (see render.tokenLabel). */
+  /** The token's text as is (see render.tokenText); the table makes it visible. */
   text: string;
+  /** The bytes it stands for ([] for a control token). */
+  bytes: number[];
   /** Raw: softmax of the model's logits. */
   prob: number;
   logprob: number;
@@ -126,7 +129,8 @@ export function inspectNextToken(model: Model, cmd: InspectCommand): InspectRepo
     return {
       rank: i + 1,
       id,
-      text: tokenLabel(model.tokenizer, id),
+      text: tokenText(model.tokenizer, id),
+      bytes: [...model.tokenizer.tokenBytes(id)],
       prob,
       logprob,
       processedProb: Math.exp(processedLogprob),
@@ -171,7 +175,7 @@ function promptTokens(model: Model, prompt: string, bosTokenId: TokenId | undefi
 export function runInspect(model: Model, cmd: InspectCommand, out: Output): void {
   const report = inspectNextToken(model, cmd);
   if (cmd.json) out.write(JSON.stringify(report, replacer, 2) + "\n");
-  else printReport(report, out);
+  else printReport(report, (id) => tokenLabel(model.tokenizer, id), out);
 }
 
 /** The bar column's widest and narrowest useful widths (below the minimum it is left out). */
@@ -188,8 +192,8 @@ interface TableLayout {
   numbered: boolean;
 }
 
-function tableLayout(r: InspectReport, columns: number): TableLayout {
-  const tokenWidth = Math.min(MAX_TOKEN_WIDTH, Math.max(5, ...r.candidates.map((c) => displayWidth(c.text))));
+function tableLayout(r: InspectReport, tokenLabels: string[], columns: number): TableLayout {
+  const tokenWidth = Math.min(MAX_TOKEN_WIDTH, Math.max(5, ...tokenLabels.map((label) => displayWidth(label))));
   const fixed = 4 + 1 + 6 + 1 + tokenWidth + 1 + 9 + 1 + 8 + 1 + 9; // rank id token p logprob final
   const named = r.stages.map((s) => (s.name.length >= 3 ? s.name : padLeft(s.name, 3)));
   const numbered = r.stages.map((_, i) => String(i + 1));
@@ -211,7 +215,7 @@ function tableLayout(r: InspectReport, columns: number): TableLayout {
   return { tokenWidth, barWidth: 0, stageLabels: numbered, numbered: true }; // rows are cut to fit
 }
 
-function printReport(r: InspectReport, out: Output): void {
+function printReport(r: InspectReport, labelOf: (id: TokenId) => string, out: Output): void {
   const tty = out.isTTY;
   const columns = out.columns ?? DEFAULT_COLUMNS;
   const prose = (text: string, style: string) => {
@@ -235,7 +239,8 @@ function printReport(r: InspectReport, out: Output): void {
     `p and logprob are raw (the model's distribution, ranked by it); "final" is processed (after every stage); ✓ kept, ✗ removed by that stage`,
     DIM,
   );
-  const layout = tableLayout(r, columns);
+  const labels = r.candidates.map((c) => labelOf(c.id));
+  const layout = tableLayout(r, labels, columns);
   if (layout.numbered && r.stages.length > 0)
     prose(`stages: ${r.stages.map((s, i) => `${i + 1} ${s.name}`).join(", ")}`, DIM);
   out.write("\n");
@@ -252,7 +257,7 @@ function printReport(r: InspectReport, out: Output): void {
     ...layout.stageLabels,
   ].join(" ");
   row(paint(header, BOLD, tty));
-  for (const c of r.candidates) {
+  for (const [index, c] of r.candidates.entries()) {
     const removed = c.removedBy !== undefined;
     const marks = r.stages.map((s, i) => {
       const mark = c.kept[s.name]
@@ -265,7 +270,7 @@ function printReport(r: InspectReport, out: Output): void {
     const line = [
       padLeft(String(c.rank), 4),
       padLeft(String(c.id), 6),
-      paint(fitToWidth(c.text, layout.tokenWidth), removed ? DIM : "", tty),
+      paint(fitToWidth(labels[index], layout.tokenWidth), removed ? DIM : "", tty),
       ...barCell(paint(bar(c.prob, layout.barWidth), probabilityForeground(c.prob), tty)),
       padLeft(formatProb(c.prob), 9),
       padLeft(formatLogprob(c.logprob), 8),

@@ -77,6 +77,16 @@ export function probabilityForeground(prob: number): string {
 export const oneLine = oneLineText;
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8_LENIENT = new TextDecoder("utf-8");
+
+/**
+ * What a token adds to the text, as is, for JSON: its bytes as UTF-8 (U+FFFD where a byte is only
+ * part of a character; the bytes themselves are exact) and a control token as its piece ("<s>").
+ */
+export function tokenText(tokenizer: Tokenizer, id: TokenId): string {
+  if (tokenizer.isSpecial(id)) return tokenizer.tokenToString(id);
+  return UTF8_LENIENT.decode(tokenizer.tokenBytes(id));
+}
 
 /**
  * What a token adds to the text, made visible: its bytes as UTF-8 (·, ↵ for space and newline), a

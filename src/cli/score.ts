@@ -17,6 +17,7 @@ import {
   paint,
   probabilityForeground,
   tokenLabel,
+  tokenText,
   type Output,
 } from "./render.js";
 import { DEFAULT_COLUMNS } from "./terminal-width.js";
@@ -27,9 +28,12 @@ export interface ScoreCommand {
   json: boolean;
 }
 
-/** A scored token with its text, made visible. */
+/** A scored token with its text. */
 export interface ScoredToken extends TokenScore {
+  /** The token's text as is (see render.tokenText); the display makes it visible. */
   text: string;
+  /** The bytes it stands for ([] for a control token). */
+  bytes: number[];
   prob: number;
 }
 
@@ -48,7 +52,8 @@ export function scoreReport(model: Model, text: string): ScoreReport {
     text,
     scores: result.scores.map((s) => ({
       ...s,
-      text: tokenLabel(model.tokenizer, s.token),
+      text: tokenText(model.tokenizer, s.token),
+      bytes: [...model.tokenizer.tokenBytes(s.token)],
       prob: Math.exp(s.logprob),
     })),
     meanLogprob: result.logprob / result.scores.length,
@@ -70,8 +75,11 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
   }
   const tty = out.isTTY;
   const first = tokenLabel(model.tokenizer, r.tokens[0]);
+  const labels = r.scores.map((s) => tokenLabel(model.tokenizer, s.token));
   if (tty) {
-    out.write(paint(first, DIM, tty) + r.scores.map((s) => coloured(s.text, s.prob, tty)).join("") + "\n");
+    out.write(
+      paint(first, DIM, tty) + r.scores.map((s, i) => coloured(labels[i], s.prob, tty)).join("") + "\n",
+    );
     out.write(
       paint(
         "background: probability of each token given the ones before it, red (unlikely) to green (likely)",
@@ -84,7 +92,7 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
   const row = (text: string) => out.write(truncateToWidth(text, columns) + "\n");
   const textWidth = Math.min(
     MAX_TOKEN_WIDTH,
-    Math.max(5, displayWidth(first), ...r.scores.map((s) => displayWidth(s.text))),
+    Math.max(5, displayWidth(first), ...labels.map((label) => displayWidth(label))),
   );
   const fixed = 4 + 1 + 6 + 1 + textWidth + 1 + 9 + 1 + 8 + 1 + 7 + 1 + 5 + 1 + 8;
   const roomForBar = Math.min(BAR_WIDTH, columns - fixed - 1);
@@ -109,11 +117,11 @@ export function runScore(model: Model, cmd: ScoreCommand, out: Output): void {
       tty,
     ),
   );
-  for (const s of r.scores) {
+  for (const [i, s] of r.scores.entries()) {
     const line = [
       padLeft(String(s.position), 4),
       padLeft(String(s.token), 6),
-      fitToWidth(s.text, textWidth),
+      fitToWidth(labels[i], textWidth),
       ...barCell(paint(bar(s.prob, barWidth), probabilityForeground(s.prob), tty)),
       padLeft(formatProb(s.prob), 9),
       padLeft(formatLogprob(s.logprob), 8),

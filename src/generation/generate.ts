@@ -9,7 +9,8 @@
 import { ContextOverflowError, InvalidOptionError } from "../errors.js";
 import type { LanguageModel, TokenId } from "../models/types.js";
 import type { Tokenizer } from "../tokenizers/types.js";
-import { newTokenBudget, resolveOptions, type ResolvedOptions } from "./options.js";
+import { checkOptionKeys, type KeyRecord } from "../option-keys.js";
+import { GENERATION_OPTION_KEYS, newTokenBudget, resolveOptions, type ResolvedOptions } from "./options.js";
 import { buildPipeline } from "./pipeline.js";
 import { createRng } from "./rng.js";
 import { beamSearch } from "./strategies/beam-search.js";
@@ -25,6 +26,8 @@ export interface GenerateOptions extends GenerationOptions {
   /** Encodes a string prompt, decodes the text and finds stop strings; default: the model's own. */
   tokenizer?: Tokenizer;
 }
+
+const GENERATE_OPTION_KEYS: KeyRecord<GenerateOptions> = { ...GENERATION_OPTION_KEYS, tokenizer: true };
 
 /** What a loaded model may carry beyond LanguageModel (Model in ../index has both). */
 interface ModelExtras {
@@ -82,6 +85,9 @@ function prepare(
   options: GenerateOptions,
 ): Prepared {
   const extras = model as LanguageModel & ModelExtras;
+  if (typeof options !== "object" || options === null)
+    throw new InvalidOptionError("options", options, "an object");
+  checkOptionKeys(options, GENERATE_OPTION_KEYS, "generate()/stream() options");
   const { tokenizer: given, ...userOptions } = options;
   const tokenizer = given ?? extras.tokenizer;
   const resolved = resolveOptions(userOptions, extras.generationConfig);

@@ -13,6 +13,7 @@
  */
 import { InvalidOptionError } from "../errors.js";
 import type { TokenId } from "../models/types.js";
+import { checkOptionKeys, type KeyRecord } from "../option-keys.js";
 import {
   checkFinite,
   checkInRange,
@@ -25,6 +26,46 @@ import { parseLogitBias } from "./processors/logit-bias.js";
 import { MIN_TEMPERATURE, TEMPERATURE_RANGE } from "./processors/temperature.js";
 import { PROCESSOR_NAMES } from "./processor-names.js";
 import type { GenerationOptions, ProcessorName } from "./types.js";
+
+/** Every GenerationOptions key (the compiler keeps this list and the interface in step). */
+export const GENERATION_OPTION_KEYS: KeyRecord<GenerationOptions> = {
+  maxNewTokens: true,
+  maxLength: true,
+  minNewTokens: true,
+  minLength: true,
+  doSample: true,
+  temperature: true,
+  topK: true,
+  topP: true,
+  minP: true,
+  typicalP: true,
+  epsilonCutoff: true,
+  etaCutoff: true,
+  repetitionPenalty: true,
+  noRepeatNgramSize: true,
+  numBeams: true,
+  lengthPenalty: true,
+  earlyStopping: true,
+  numReturnSequences: true,
+  eosTokenId: true,
+  padTokenId: true,
+  bosTokenId: true,
+  badWordsIds: true,
+  suppressTokens: true,
+  beginSuppressTokens: true,
+  sequenceBias: true,
+  renormalizeLogits: true,
+  minTokensToKeep: true,
+  seed: true,
+  stop: true,
+  frequencyPenalty: true,
+  presencePenalty: true,
+  logitBias: true,
+  signal: true,
+  maxTime: true,
+  trace: true,
+  samplerOrder: true,
+};
 
 /** New tokens generated when neither maxNewTokens nor maxLength is given. */
 export const DEFAULT_MAX_NEW_TOKENS = 256;
@@ -90,12 +131,16 @@ const HF_DEFAULTS = {
   presencePenalty: 0,
 } as const;
 
-/** Merges the caller's options over the model's defaults and HF's, and validates the result. */
+/**
+ * Merges the caller's options over the model's defaults and HF's, and validates the result. A key
+ * that is not a GenerationOptions key throws UnknownOptionError.
+ */
 export function resolveOptions(
   user: GenerationOptions,
   modelDefaults: GenerationOptions = {},
 ): ResolvedOptions {
   if (typeof user !== "object" || user === null) throw new InvalidOptionError("options", user, "an object");
+  checkOptionKeys(user, GENERATION_OPTION_KEYS, "generation options");
   const model = definedOnly(modelDefaults);
   delete model.maxLength; // see the file comment
   const given = definedOnly(user);

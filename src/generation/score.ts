@@ -2,6 +2,7 @@
 // allLogits; token i is scored by the logits at position i - 1, so the first token is context only.
 import { ContextOverflowError, InvalidOptionError } from "../errors.js";
 import type { LanguageModel, TokenId } from "../models/types.js";
+import { checkOptionKeys, type KeyRecord } from "../option-keys.js";
 import type { Tokenizer } from "../tokenizers/types.js";
 import { entropyOfLogits } from "./distribution.js";
 import { requireFiniteMass } from "./finite-mass.js";
@@ -41,11 +42,20 @@ export interface TextScore {
  * ids, with one forward pass. Needs at least two tokens. Throws NoFiniteMassError naming the position
  * when the model's logits there hold a NaN or +Infinity or are all -Infinity.
  */
+/** Options of scoreText(). */
+export interface ScoreOptions {
+  /** Encodes a string text; default: the model's own. */
+  tokenizer?: Tokenizer;
+}
+
+const SCORE_OPTION_KEYS: KeyRecord<ScoreOptions> = { tokenizer: true };
+
 export function scoreText(
   model: LanguageModel & { tokenizer?: Tokenizer },
   text: string | readonly TokenId[],
-  options: { tokenizer?: Tokenizer } = {},
+  options: ScoreOptions = {},
 ): TextScore {
+  checkOptionKeys(options, SCORE_OPTION_KEYS, "scoreText() options");
   const tokenizer = options.tokenizer ?? model.tokenizer;
   let tokens: TokenId[];
   if (typeof text === "string") {

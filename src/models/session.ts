@@ -1,10 +1,17 @@
 import { ContextOverflowError, DisposedError, InvalidOptionError } from "../errors.js";
 import type { CausalLM } from "./causal-lm.js";
 import { KvCache, type KvCacheType } from "./kv-cache.js";
+import { checkOptionKeys, type KeyRecord } from "../option-keys.js";
 import type { ForwardOptions, Session } from "./types.js";
 
-/** The array forward() returns: `options.out` (checked, trimmed to `length`) or a new one. */
+const FORWARD_OPTION_KEYS: KeyRecord<ForwardOptions> = { allLogits: true, out: true };
+
+/**
+ * The array forward() returns: `options.out` (checked, trimmed to `length`) or a new one. Every
+ * Session's forward() calls it first, so an unknown key in its options throws there.
+ */
 export function logitsOut(options: ForwardOptions | undefined, length: number): Float32Array {
+  if (options !== undefined) checkOptionKeys(options, FORWARD_OPTION_KEYS, "forward() options");
   const out = options?.out;
   if (out === undefined) return new Float32Array(length);
   if (!(out instanceof Float32Array) || out.length < length) {

@@ -14,7 +14,7 @@ import { completions } from "./completions.js";
 import { nowSeconds, type ServerContext } from "./context.js";
 import { ApiError, toApiError } from "./errors.js";
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits, RequestQueue } from "./queue.js";
-import { paramOf } from "./schema.js";
+import { paramOf, SETTINGS_HEADER } from "./schema.js";
 import { registerPlayground } from "./playground-api.js";
 import type { SessionLimits } from "./playground-sessions.js";
 
@@ -59,6 +59,7 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
         origin: options.corsOrigin,
         allowMethods: ["GET", "POST", "OPTIONS"],
         allowHeaders: ["Authorization", "Content-Type"],
+        exposeHeaders: [SETTINGS_HEADER],
         maxAge: 600,
       }),
     );

@@ -4,6 +4,7 @@ import type { TokenId } from "../models/types.js";
 import { parseMessages } from "./chat-template.js";
 import { checkPromptFits, nowSeconds, responseId, type ServerContext } from "./context.js";
 import { invalidField } from "./errors.js";
+import { checkFields } from "./fields.js";
 import { chatLogprob, type ChatTokenLogprob, type ScoredToken } from "./logprobs.js";
 import { runStreaming, runToEnd, type RunRequest } from "./run.js";
 import {
@@ -25,6 +26,7 @@ export async function chatCompletions(
   signal: AbortSignal,
 ): Promise<Response> {
   checkModel(body, ctx.modelId);
+  checkFields(body, "chat");
   rejectUnsupported(body, ["tools", "functions", "tool_choice", "function_call", "response_format", "audio"]);
   const messages = parseMessages(body.messages);
   const wantLogprobs = boolean(body, "logprobs") ?? false;
@@ -64,17 +66,20 @@ export async function chatCompletions(
     try {
       const choices = await runToEnd(request);
       const completionTokens = choices.reduce((sum, c) => sum + c.tokens.length, 0);
-      return Response.json({
-        ...envelope,
-        object: "chat.completion",
-        choices: choices.map((c) => ({
-          index: c.index,
-          message: { role: "assistant", content: c.text, refusal: null },
-          logprobs: logprobsOf(c.scored),
-          finish_reason: c.finishReason,
-        })),
-        usage: usage(prompt.length, completionTokens),
-      });
+      return Response.json(
+        {
+          ...envelope,
+          object: "chat.completion",
+          choices: choices.map((c) => ({
+            index: c.index,
+            message: { role: "assistant", content: c.text, refusal: null },
+            logprobs: logprobsOf(c.scored),
+            finish_reason: c.finishReason,
+          })),
+          usage: usage(prompt.length, completionTokens),
+        },
+        { headers: sampling.headers },
+      );
     } finally {
       release();
     }
@@ -113,7 +118,7 @@ export async function chatCompletions(
       };
     }
   }
-  return sseResponse(chunks(), () => stopper.abort(), release);
+  return sseResponse(chunks(), () => stopper.abort(), release, sampling.headers);
 }
 
 function usage(promptTokens: number, completionTokens: number) {

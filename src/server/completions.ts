@@ -4,6 +4,7 @@
 import type { TokenId } from "../models/types.js";
 import { checkPromptFits, nowSeconds, responseId, type ServerContext } from "./context.js";
 import { invalidField } from "./errors.js";
+import { checkFields } from "./fields.js";
 import { joinLegacy, legacyLogprobs, type LegacyLogprobs, scoreTokens } from "./logprobs.js";
 import { type Choice, runStreaming, runToEnd, type RunRequest } from "./run.js";
 import {
@@ -19,6 +20,9 @@ import {
 import { LIMITS } from "./limits.js";
 import { sseResponse } from "./sse.js";
 
+/** New tokens when a request gives no max_tokens (OpenAI's default for this endpoint). */
+export const DEFAULT_MAX_TOKENS = 16;
+
 /** Most prompts in one request (limits.ts). */
 export const MAX_PROMPTS = LIMITS.prompts;
 
@@ -30,6 +34,7 @@ interface Prompt {
 /** Answers a completions request (validated first; 503 when the queue is full). */
 export async function completions(ctx: ServerContext, body: Body, signal: AbortSignal): Promise<Response> {
   checkModel(body, ctx.modelId);
+  checkFields(body, "completions");
   rejectUnsupported(body, ["suffix", "best_of"]);
   const echo = boolean(body, "echo") ?? false;
   const topN = integer(body, "logprobs", 0, MAX_TOP_LOGPROBS);
@@ -37,9 +42,10 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
   if (scoreOnly && !echo)
     throw invalidField("max_tokens", "may be 0 only with echo: true (to score the prompt)");
   const sampling = samplingRequest(
-    { max_tokens: 16, ...body, ...(scoreOnly ? { max_tokens: 1 } : {}) },
+    { ...body, ...(scoreOnly ? { max_tokens: 1 } : {}) },
     ctx.model,
     "max_tokens",
+    DEFAULT_MAX_TOKENS,
   );
   checkBeamLogprobs(sampling, topN, "logprobs");
   const encoders = parsePrompts(ctx, body.prompt); // checked now, tokenized once queued
@@ -105,15 +111,18 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
         }
       }
       const promptTokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
-      return Response.json({
-        ...envelope,
-        choices,
-        usage: {
-          prompt_tokens: promptTokens,
-          completion_tokens: completionTokens,
-          total_tokens: promptTokens + completionTokens,
+      return Response.json(
+        {
+          ...envelope,
+          choices,
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: completionTokens,
+            total_tokens: promptTokens + completionTokens,
+          },
         },
-      });
+        { headers: sampling.headers },
+      );
     } finally {
       release();
     }
@@ -158,7 +167,7 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
       };
     }
   }
-  return sseResponse(chunks(), () => stopper.abort(), release);
+  return sseResponse(chunks(), () => stopper.abort(), release, sampling.headers);
 }
 
 /**

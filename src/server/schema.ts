@@ -2,12 +2,15 @@
 // type and range with a 400 that names it; the engine's own validation (resolveOptions) then runs
 // before the request is queued, and its errors are reported under the request's field names.
 //
-// Defaults follow OpenAI where the two disagree with Hugging Face: a request samples at temperature 1
-// unless it says `temperature: 0`, and no top-k applies unless the request (extension `top_k`) or the
-// model's generation_config.json asks for one. Beam search (`num_beams` > 1) samples only when the
-// request gives a temperature above 0.
-import { resolveOptions } from "../generation/options.js";
+// Defaults: a field the request leaves out takes the model's generation config (as vLLM does; the
+// built-in model's temperature is 0.8, its top_k 40), else the engine's default (temperature 1).
+// Two departures, after OpenAI: a request samples unless it says `temperature: 0`, whatever the
+// model's do_sample says, and no top-k applies unless the request (extension `top_k`) or the model's
+// generation config asks for one. Beam search (`num_beams` > 1) samples only when the request gives
+// a temperature above 0. What applied, and from where, is returned in the X-Nextoken-Settings header
+// (docs/server-fields.md).
 import { MIN_TEMPERATURE } from "../generation/processors/temperature.js";
+import { compactSettings, resolveSettings, snakeCase } from "../generation/settings.js";
 import type { GenerationOptions, ProcessorName } from "../generation/types.js";
 import type { Model } from "../load-model.js";
 import { ApiError, invalidField, toApiError } from "./errors.js";
@@ -27,9 +30,15 @@ export const MAX_TOP_LOGPROBS = LIMITS.topLogprobs;
 /** Which distribution reported log-probabilities come from (DESIGN.md §4). */
 export type LogprobsMode = "raw" | "processed";
 
+/** The response header carrying the settings that applied (compactSettings' JSON). */
+export const SETTINGS_HEADER = "X-Nextoken-Settings";
+
 /** What both endpoints share: the generation options and how to report them. */
 export interface SamplingRequest {
+  /** What generate() runs with: the request's fields, the server's defaults, the seed. */
   options: GenerationOptions;
+  /** The X-Nextoken-Settings header: the knobs that applied, by request field name, and their sources. */
+  headers: Record<string, string>;
   logprobsMode: LogprobsMode;
   stream: boolean;
   includeUsage: boolean;
@@ -77,8 +86,17 @@ export function checkModel(body: Body, modelId: string): void {
   }
 }
 
-/** Reads the sampling fields both endpoints accept and validates them with the engine's rules. */
-export function samplingRequest(body: Body, model: Model, maxTokensField: string): SamplingRequest {
+/**
+ * Reads the sampling fields both endpoints accept and validates them with the engine's rules.
+ * `defaultMaxTokens`, when given, replaces the model's max_new_tokens for a request without one
+ * (the completions endpoint's 16, as OpenAI's).
+ */
+export function samplingRequest(
+  body: Body,
+  model: Model,
+  maxTokensField: string,
+  defaultMaxTokens?: number,
+): SamplingRequest {
   const maxTokens = integer(body, maxTokensField, 1, LIMITS.maxTokens);
   const temperature = number(body, "temperature", 0, 2);
   if (temperature !== undefined && temperature !== 0 && temperature < MIN_TEMPERATURE) {
@@ -87,11 +105,12 @@ export function samplingRequest(body: Body, model: Model, maxTokensField: string
   }
   const numBeams = integer(body, "num_beams", 1, LIMITS.beams);
   const topK = integer(body, "top_k", -1, Number.MAX_SAFE_INTEGER);
-  const options: GenerationOptions = {
+  const doSample = (numBeams ?? 1) > 1 ? temperature !== undefined && temperature > 0 : temperature !== 0;
+  const explicit: GenerationOptions = {
     maxNewTokens: maxTokens,
     temperature,
-    doSample: (numBeams ?? 1) > 1 ? temperature !== undefined && temperature > 0 : temperature !== 0,
-    topK: topK === undefined ? (model.generationConfig.topK ?? 0) : Math.max(0, topK),
+    doSample: temperature === undefined ? undefined : doSample,
+    topK: topK === undefined ? undefined : Math.max(0, topK),
     topP: number(body, "top_p", 0, 1),
     minP: number(body, "min_p", 0, 1),
     typicalP: number(body, "typical_p", 0, 1, true),
@@ -106,7 +125,6 @@ export function samplingRequest(body: Body, model: Model, maxTokensField: string
     logitBias: logitBias(body, model.vocabSize),
     samplerOrder: samplerOrder(body),
   };
-  optionalString(body, "user");
   const stream = boolean(body, "stream") ?? false;
   const streamOptions = body.stream_options;
   let includeUsage = false;
@@ -119,12 +137,20 @@ export function samplingRequest(body: Body, model: Model, maxTokensField: string
   if (mode !== "raw" && mode !== "processed") {
     throw invalidField("logprobs_mode", `must be "raw" or "processed", got ${describe(mode)}`);
   }
+  let resolved;
   try {
-    resolveOptions(options, model.generationConfig);
+    resolved = resolveSettings(explicit, model.generationConfig, {
+      explicitSource: "request",
+      overrides: { doSample, maxNewTokens: defaultMaxTokens },
+      fallbacks: { topK: 0 },
+    });
   } catch (error) {
     throw toApiError(error, paramOf);
   }
-  return { options, logprobsMode: mode, stream, includeUsage };
+  const fieldOf = (knob: string) =>
+    knob === "maxNewTokens" ? maxTokensField : knob === "numReturnSequences" ? "n" : snakeCase(knob);
+  const headers = { [SETTINGS_HEADER]: compactSettings(resolved.settings, fieldOf) };
+  return { options: resolved.options, headers, logprobsMode: mode, stream, includeUsage };
 }
 
 /** Beam search keeps no per-step trace, so it can report raw alternatives (rescored) but not processed ones. */
