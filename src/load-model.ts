@@ -97,6 +97,12 @@ export interface LoadModelOptions {
    * Default true; false skips the pass.
    */
   checkWeights?: boolean;
+  /**
+   * A Jinja chat template (Hugging Face `chat_template` source) used for chat in place of the
+   * tokenizer's own: for models that carry none (the built-in one) or a wrong one. The server's
+   * `--chat-template FILE` passes a file's text here.
+   */
+  chatTemplate?: string;
 }
 
 /** Every LoadModelOptions key (the compiler keeps this list and the interface in step). */
@@ -107,6 +113,7 @@ const LOAD_MODEL_OPTION_KEYS: KeyRecord<LoadModelOptions> = {
   quantizeActivations: true,
   kvCacheType: true,
   checkWeights: true,
+  chatTemplate: true,
 };
 
 /** Where the matrix products run: see LoadModelOptions.kernels. */
@@ -195,6 +202,9 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
   });
   if (options.checkWeights !== undefined && typeof options.checkWeights !== "boolean")
     throw new InvalidOptionError("checkWeights", options.checkWeights, "true or false");
+  const chatTemplate: unknown = options.chatTemplate;
+  if (chatTemplate !== undefined && (typeof chatTemplate !== "string" || chatTemplate.trim() === ""))
+    throw new InvalidOptionError("chatTemplate", chatTemplate, "a non-empty string of Jinja template source");
   const backend = chooseBackend(options);
   if (kind.isDirectory()) return loadHfDirectory(source, options, backend);
   // The content decides, not the name: a text file or a tokenizer given as a model is named as such.
@@ -288,7 +298,14 @@ async function loadHfDirectory(dir: string, options: LoadModelOptions, backend: 
         eosList(generationConfig.eosTokenId),
       );
   const info = describe(dir, "huggingface", fileBytes, prepared, metadata);
-  return new LoadedModel(config, new TensorStore(prepared, dir), tokenizer, generationConfig, info, backend);
+  return new LoadedModel(
+    config,
+    new TensorStore(prepared, dir),
+    withChatTemplate(tokenizer, options.chatTemplate),
+    generationConfig,
+    info,
+    backend,
+  );
 }
 
 async function shardsOfIndex(indexPath: string): Promise<string[]> {
@@ -327,7 +344,14 @@ async function loadGgufFile(path: string, options: LoadModelOptions, backend: Ba
       metadata[key] = String(value);
   }
   const info = describe(path, "gguf", bytes.byteLength, tensors, metadata);
-  return new LoadedModel(config, new TensorStore(tensors, path), tokenizer, generationConfig, info, backend);
+  return new LoadedModel(
+    config,
+    new TensorStore(tensors, path),
+    withChatTemplate(tokenizer, options.chatTemplate),
+    generationConfig,
+    info,
+    backend,
+  );
 }
 
 async function loadLlama2cFile(path: string, options: LoadModelOptions, backend: Backend): Promise<Model> {
@@ -348,7 +372,21 @@ async function loadLlama2cFile(path: string, options: LoadModelOptions, backend:
   // run.c stops at BOS (id 1) as well as at the end of the budget; EOS is 2 in Llama vocabularies.
   const generationConfig: GenerationOptions = { eosTokenId: [...tokenizer.eosTokenIds] };
   const info = describe(path, "llama2c", bytes.byteLength, tensors, {});
-  return new LoadedModel(config, new TensorStore(tensors, path), tokenizer, generationConfig, info, backend);
+  return new LoadedModel(
+    config,
+    new TensorStore(tensors, path),
+    withChatTemplate(tokenizer, options.chatTemplate),
+    generationConfig,
+    info,
+    backend,
+  );
+}
+
+/** `tokenizer` with `chatTemplate` (LoadModelOptions.chatTemplate) in place of its own, when given. */
+function withChatTemplate(tokenizer: Tokenizer, chatTemplate: string | undefined): Tokenizer {
+  if (chatTemplate === undefined) return tokenizer;
+  // The tokenizer's methods and fields are reached through the prototype; only chatTemplate differs.
+  return Object.create(tokenizer, { chatTemplate: { value: chatTemplate, enumerable: true } }) as Tokenizer;
 }
 
 function describe(

@@ -1,5 +1,7 @@
 // `nextoken serve`: load one model and answer the OpenAI API for it until interrupted.
+import { readFileSync } from "node:fs";
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from "../server/body.js";
+import { chatTemplateProblem } from "../server/chat-template.js";
 import { DEFAULT_REQUEST_TIMEOUT_S } from "../server/engine-client.js";
 import { DEFAULT_QUEUE_LIMITS } from "../server/queue.js";
 import {
@@ -24,6 +26,8 @@ export const SERVE_HELP = `Serve (nextoken serve --model M):
       --cors ORIGIN       let browser pages from ORIGIN call the API (off by default)
       --allowed-hosts A,B more Host names to answer besides loopback and --host ("*": any)
       --model-name NAME   the id clients pass as "model" (default: the file or repo name)
+      --chat-template FILE  a Jinja chat template (as HF chat_template) for /v1/chat/completions,
+                          in place of the model's own (the built-in model has none)
       --parallel N        requests generating at once, interleaved (default ${DEFAULT_QUEUE_LIMITS.slots})
       --queue N           requests waiting before 503 (default ${DEFAULT_QUEUE_LIMITS.waiting})
       --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})
@@ -40,6 +44,7 @@ export const SERVE_FLAGS = {
   cors: { type: "string" },
   "allowed-hosts": { type: "string" },
   "model-name": { type: "string" },
+  "chat-template": { type: "string" },
   parallel: { type: "string" },
   queue: { type: "string" },
   "max-body-bytes": { type: "string" },
@@ -56,6 +61,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     stdout.write(wrapText(`${SERVE_HELP}\n\n${MODEL_HELP}\n`, stdout.columns ?? DEFAULT_COLUMNS));
     return 0;
   }
+  const chatTemplate = chatTemplateFlag(values); // read and parsed before the model loads
   const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
   const apiKey = typeof values["api-key"] === "string" ? values["api-key"] : process.env.NEXTOKEN_API_KEY;
   // every flag is checked before the model is loaded, so a typo costs no loading time
@@ -76,6 +82,7 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
     },
   };
   const model = await modelSourceFromFlags(values); // loaded by the server's engine thread
+  if (chatTemplate !== undefined) model.options.chatTemplate = chatTemplate;
   const server = await startServer(model, { modelId: await modelIdOf(values), ...settings });
   stderr.write(
     `nextoken: serving "${server.context.modelId}" on ${server.url}/v1, playground at ${server.url}/ (Ctrl-C to stop)\n`,
@@ -91,6 +98,29 @@ export async function runServe(argv: string[], stdout: Output, stderr: Output): 
   });
   await server.close();
   return 0;
+}
+
+/** --chat-template FILE: the file's text, once it is known to parse as a Jinja template. */
+function chatTemplateFlag(values: FlagValues): string | undefined {
+  const path = values["chat-template"];
+  if (path === undefined) return undefined;
+  const expected = "a Jinja chat template file (as Hugging Face chat_template)";
+  if (typeof path !== "string" || path === "")
+    throw new InvalidOptionError("--chat-template", path, expected);
+  let source: string;
+  try {
+    source = readFileSync(path, "utf8");
+  } catch (cause) {
+    const reason =
+      (cause as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (cause as Error).message;
+    throw new InvalidOptionError("--chat-template", path, `${expected}; ${path}: ${reason}`);
+  }
+  const parse = source.trim() === "" ? undefined : chatTemplateProblem(source);
+  const problem =
+    source.trim() === "" ? "the file is empty" : parse && `not a valid Jinja template (${parse})`;
+  if (problem !== undefined)
+    throw new InvalidOptionError("--chat-template", path, `${expected}; ${path}: ${problem}`);
+  return source;
 }
 
 /** --allowed-hosts a,b: host names (no port, no scheme), or "*". */

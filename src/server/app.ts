@@ -46,7 +46,7 @@ export function createApp(model: Model, options: AppOptions): { app: Hono; conte
     modelId: options.modelId,
     fingerprint: fingerprintOf(model),
     queue: new RequestQueue({ ...DEFAULT_QUEUE_LIMITS, ...options.queue }),
-    chat: new ChatTemplate(model.tokenizer),
+    chat: new ChatTemplate(model.tokenizer, options.modelId),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   };
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));

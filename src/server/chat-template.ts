@@ -65,22 +65,42 @@ function contentText(content: unknown, param: string, role: string): string {
     .join("");
 }
 
+/** How a user gives a model a chat template, said in every no_chat_template error. */
+const SUPPLY_TEMPLATE =
+  "pass --chat-template FILE (or chatTemplate in the library) with a Jinja chat template";
+
+/** Why `source` is not a Jinja template @huggingface/jinja can parse, or undefined when it is one. */
+export function chatTemplateProblem(source: string): string | undefined {
+  try {
+    new Template(source);
+    return undefined;
+  } catch (cause) {
+    return (cause as Error).message;
+  }
+}
+
 /** Renders chats with one tokenizer's template; the template is parsed once. */
 export class ChatTemplate {
   private readonly template: Template | undefined;
   private readonly problem: string | undefined;
 
-  constructor(private readonly tokenizer: Tokenizer) {
+  /** `modelName` (the id clients pass) goes into the errors, so a user knows which model lacks what. */
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    modelName?: string,
+  ) {
+    const model = modelName === undefined ? "this model" : `the model "${modelName}"`;
     const source = tokenizer.chatTemplate;
     if (source === undefined || source.trim() === "") {
       this.problem =
-        "this model has no chat template (tokenizer_config.json chat_template or GGUF tokenizer.chat_template); use /v1/completions with a plain prompt";
+        `${model} has no chat template (tokenizer_config.json chat_template or GGUF tokenizer.chat_template): ` +
+        `${SUPPLY_TEMPLATE}, or use /v1/completions with a plain prompt`;
       return;
     }
     try {
       this.template = new Template(source);
     } catch (cause) {
-      this.problem = `this model's chat template cannot be parsed (${(cause as Error).message})`;
+      this.problem = `${model}'s chat template cannot be parsed (${(cause as Error).message}): ${SUPPLY_TEMPLATE}`;
     }
   }
 

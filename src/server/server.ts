@@ -87,17 +87,21 @@ export interface RunningServer {
 
 /**
  * What the engine's worker loads for `model`: a loaded Model is loaded again there, from its source
- * with its KV cache type, kernels and threads (a llama2.c model needs `{ source, options: { tokenizer } }`).
+ * with its KV cache type, kernels, threads and chat template (a llama2.c model needs
+ * `{ source, options: { tokenizer } }`).
  */
 export function engineSpecOf(model: Model | EngineSpec): EngineSpec {
   if (!("newSession" in model)) return model;
   const kernels = model.kernels.name;
+  const chatTemplate = model.tokenizer.chatTemplate;
   return {
     source: model.info.source,
     options: {
       kvCacheType: model.kvCacheType,
       threads: model.kernels.threads,
       ...(isKernelChoice(kernels) ? { kernels } : {}),
+      // the file's own template, or the one given to loadModel: the worker renders chats with it
+      ...(chatTemplate !== undefined && chatTemplate.trim() !== "" ? { chatTemplate } : {}),
     },
   };
 }
