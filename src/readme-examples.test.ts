@@ -18,6 +18,7 @@ import {
   type RunContext,
   runExample,
   startBackgroundServer,
+  typeCheckExamples,
 } from "./testing/readme-examples.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -171,6 +172,10 @@ test("what a skipped block or a server marker runs is also shown and run elsewhe
   }
 });
 
+test("the README's TypeScript examples type-check against the package's own types", () => {
+  assert.deepEqual(typeCheckExamples(examples, ROOT), []);
+});
+
 for (const example of examples) {
   const what = example.marker.kind === "run" ? "" : ` (${example.marker.kind})`;
   test(
@@ -199,6 +204,16 @@ test("a block that fails, or runs too long, fails naming its README line", async
   );
   const [ok] = parseExamples("```bash\necho fine\n```\n");
   assert.equal((await runExample(ok, contextFor("self-ok"))).stdout, "fine\n");
+});
+
+test("a type error in a TypeScript block is reported at its README line", () => {
+  const blocks = parseExamples(
+    '# t\n\n```ts\nimport { loadDefaultModel } from "nextoken";\nconst model = await loadDefaultModel();\n' +
+      "model.newSesion();\n```\n",
+  );
+  const errors = typeCheckExamples(blocks, ROOT);
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(errors[0], /^README\.md:6: Property 'newSesion' does not exist/);
 });
 
 test("markers: skip needs a reason, unknown ones and dangling ones are errors naming the line", () => {

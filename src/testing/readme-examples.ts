@@ -227,3 +227,39 @@ export async function startBackgroundServer(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Type errors of the TypeScript examples against this package's own types (dist/index.d.ts, as a
+ * user's `import "nextoken"` sees them), each as "README.md:LINE: message" with the README's line.
+ */
+export function typeCheckExamples(examples: Example[], root: string, fileName = "README.md"): string[] {
+  const dir = join(root, "dist", `.readme-check-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const blocks = new Map<string, Example>();
+    for (const example of examples.filter((e) => e.lang === "ts")) {
+      const file = join(dir, `line-${example.line}.ts`);
+      writeFileSync(file, `${example.code}\nexport {};\n`); // a module: top-level await
+      blocks.set(file, example);
+    }
+    const program = ts.createProgram([...blocks.keys()], {
+      strict: true,
+      noEmit: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      skipLibCheck: true,
+      types: ["node"],
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => {
+      const example = d.file && blocks.get(d.file.fileName);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+      if (!example || d.start === undefined) return `${fileName}: ${message}`;
+      // the block's first line is the line after its opening fence
+      const line = example.line + 1 + d.file!.getLineAndCharacterOfPosition(d.start).line;
+      return `${fileName}:${line}: ${message}`;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
