@@ -90,7 +90,8 @@ function completionHead(server: RunningServer, length: number): string {
 /** The status and JSON body of a whole HTTP/1.1 response in `text` (Content-Length or chunked). */
 function parseResponse(text: string): { status: number; json: Record<string, unknown> | undefined } {
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-  const start = text.indexOf("{");
+  // the body starts after the head (headers such as X-Nextoken-Settings hold JSON too)
+  const start = text.indexOf("{", text.indexOf("\r\n\r\n"));
   const end = text.lastIndexOf("}");
   let json: Record<string, unknown> | undefined;
   if (start >= 0 && end > start) json = JSON.parse(text.slice(start, end + 1)) as Record<string, unknown>;
