@@ -75,7 +75,8 @@ export async function runGenerate(
   const steps = stream(model, cmd.prompt, options);
   if (jsonLines)
     out.write(
-      JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined }, settings }, replacer) + "\n",
+      JSON.stringify({ prompt: cmd.prompt, options: { ...options, signal: undefined }, settings }, replacer) +
+        "\n",
     );
   else {
     if (cmd.trace !== false) err.write(settingsHeader(settings, err.isTTY));

@@ -193,7 +193,10 @@ interface TableLayout {
 }
 
 function tableLayout(r: InspectReport, tokenLabels: string[], columns: number): TableLayout {
-  const tokenWidth = Math.min(MAX_TOKEN_WIDTH, Math.max(5, ...tokenLabels.map((label) => displayWidth(label))));
+  const tokenWidth = Math.min(
+    MAX_TOKEN_WIDTH,
+    Math.max(5, ...tokenLabels.map((label) => displayWidth(label))),
+  );
   const fixed = 4 + 1 + 6 + 1 + tokenWidth + 1 + 9 + 1 + 8 + 1 + 9; // rank id token p logprob final
   const named = r.stages.map((s) => (s.name.length >= 3 ? s.name : padLeft(s.name, 3)));
   const numbered = r.stages.map((_, i) => String(i + 1));
