@@ -25,9 +25,18 @@ import type { GeneratedSequence, GenerationOptions, GenerationResult, Step } fro
 export interface GenerateOptions extends GenerationOptions {
   /** Encodes a string prompt, decodes the text and finds stop strings; default: the model's own. */
   tokenizer?: Tokenizer;
+  /**
+   * Whether special-token text in a string prompt ("<s>", "<|im_start|>") becomes those tokens, as in
+   * llama.cpp and HF (default true); false encodes it as plain text.
+   */
+  parseSpecialTokens?: boolean;
 }
 
-const GENERATE_OPTION_KEYS: KeyRecord<GenerateOptions> = { ...GENERATION_OPTION_KEYS, tokenizer: true };
+const GENERATE_OPTION_KEYS: KeyRecord<GenerateOptions> = {
+  ...GENERATION_OPTION_KEYS,
+  tokenizer: true,
+  parseSpecialTokens: true,
+};
 
 /** What a loaded model may carry beyond LanguageModel (Model in ../index has both). */
 interface ModelExtras {
@@ -88,7 +97,9 @@ function prepare(
   if (typeof options !== "object" || options === null)
     throw new InvalidOptionError("options", options, "an object");
   checkOptionKeys(options, GENERATE_OPTION_KEYS, "generate()/stream() options");
-  const { tokenizer: given, ...userOptions } = options;
+  const { tokenizer: given, parseSpecialTokens = true, ...userOptions } = options;
+  if (typeof parseSpecialTokens !== "boolean")
+    throw new InvalidOptionError("parseSpecialTokens", parseSpecialTokens, "true or false");
   const tokenizer = given ?? extras.tokenizer;
   const resolved = resolveOptions(userOptions, extras.generationConfig);
   const eosTokenIds = resolved.eosTokenIds.length > 0 ? resolved.eosTokenIds : (tokenizer?.eosTokenIds ?? []);
@@ -100,7 +111,8 @@ function prepare(
     seed: rng.seed,
   };
 
-  const promptTokens = encodePrompt(model, prompt, tokenizer, resolved.bosTokenId ?? tokenizer?.bosTokenId);
+  const bosTokenId = resolved.bosTokenId ?? tokenizer?.bosTokenId;
+  const promptTokens = encodePrompt(model, prompt, tokenizer, bosTokenId, parseSpecialTokens);
   if (resolved.stop.length > 0 && tokenizer === undefined) {
     throw new InvalidOptionError(
       "stop",
@@ -150,6 +162,7 @@ function encodePrompt(
   prompt: string | readonly TokenId[],
   tokenizer: Tokenizer | undefined,
   bosTokenId: TokenId | undefined,
+  parseSpecialTokens: boolean,
 ): TokenId[] {
   let ids: TokenId[];
   if (typeof prompt === "string") {
@@ -160,7 +173,7 @@ function encodePrompt(
         "token ids when the model has no tokenizer (or pass options.tokenizer)",
       );
     }
-    ids = tokenizer.encode(prompt, { addSpecialTokens: true });
+    ids = tokenizer.encode(prompt, { addSpecialTokens: true, parseSpecialTokens });
   } else {
     const list: unknown = prompt;
     if (!Array.isArray(list))

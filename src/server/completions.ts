@@ -48,7 +48,9 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
     DEFAULT_MAX_TOKENS,
   );
   checkBeamLogprobs(sampling, topN, "logprobs");
-  const encoders = parsePrompts(ctx, body.prompt); // checked now, tokenized once queued
+  // llama.cpp's and HF's default: "<s>" or "<|endoftext|>" written in a raw prompt is that token
+  const parseSpecialTokens = boolean(body, "parse_special_tokens") ?? true;
+  const encoders = parsePrompts(ctx, body.prompt, parseSpecialTokens); // checked now, tokenized once queued
   const n = sampling.options.numReturnSequences ?? 1;
 
   const release = await ctx.queue.acquire(signal);
@@ -175,10 +177,10 @@ export async function completions(ctx: ServerContext, body: Body, signal: AbortS
  * ids are checked at once; each returned function does the tokenizer's work (encoding, decoding ids)
  * and the context check, in the request's queue slot.
  */
-function parsePrompts(ctx: ServerContext, value: unknown): Array<() => Prompt> {
+function parsePrompts(ctx: ServerContext, value: unknown, parseSpecialTokens: boolean): Array<() => Prompt> {
   const { tokenizer, vocabSize } = ctx.model;
   const fromText = (text: string) => (): Prompt => {
-    const tokens = tokenizer.encode(text, { addSpecialTokens: true });
+    const tokens = tokenizer.encode(text, { addSpecialTokens: true, parseSpecialTokens });
     if (tokens.length === 0 && tokenizer.bosTokenId !== undefined) tokens.push(tokenizer.bosTokenId);
     if (tokens.length === 0) throw invalidField("prompt", "must not be empty (the model has no BOS token)");
     return checkLength({ tokens, text });

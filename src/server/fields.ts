@@ -81,8 +81,7 @@ export const IGNORED_FIELDS: Readonly<Record<Endpoint, Readonly<Record<string, K
   },
 };
 
-// Read by the completions handler on the server branch (special tokens in prompts); checked here
-// until then so that a wrong type is refused either way.
+// Read by the completions handler (special tokens in raw prompts); its type is checked here as well.
 const TYPED_ELSEWHERE: Readonly<Record<string, Kind>> = { parse_special_tokens: "boolean" };
 
 /** 400 `unknown_field` for the first field `endpoint` does not know; type-checks the ignored ones. */
