@@ -1,4 +1,4 @@
-import { generate, stream } from "../generation/generate.js";
+import { generate, type GenerateOptions, stream } from "../generation/generate.js";
 import { newTokenBudget, type ResolvedOptions } from "../generation/options.js";
 import { resolveSettings } from "../generation/settings.js";
 import type { FinishReason, GenerationOptions, Step } from "../generation/types.js";
@@ -14,6 +14,8 @@ export interface GenerateCommand {
   trace: boolean | number;
   /** Print timing to stderr. */
   verbose: boolean;
+  /** Whether special-token text in the prompt becomes those tokens (--no-special-tokens: false). */
+  parseSpecialTokens?: boolean;
 }
 
 /**
@@ -37,7 +39,11 @@ export async function runGenerate(
   } = resolveSettings(cmd.options, model.generationConfig, {
     explicitSource: "flag",
   });
-  const options: GenerationOptions = { ...effective, trace: cmd.trace || undefined };
+  const options: GenerateOptions = {
+    ...effective,
+    trace: cmd.trace || undefined,
+    parseSpecialTokens: cmd.parseSpecialTokens,
+  };
   const started = performance.now();
   const several = resolved.numReturnSequences > 1 || resolved.numBeams > 1;
   const jsonLines = cmd.trace !== false && (cmd.json || !out.isTTY);

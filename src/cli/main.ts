@@ -88,6 +88,7 @@ Output:
       --trace [N]       per-token probabilities (coloured on a terminal, JSON lines when piped)
       --json            machine-readable output
   -v, --verbose         timing on stderr
+      --no-special-tokens  generate: "<s>" or "<|im_start|>" in the prompt is plain text, not that token
       --debug           on a failure, print its stack too (or set NEXTOKEN_DEBUG=1)
 
 ${GENERATION_HELP}
@@ -131,11 +132,13 @@ export async function main(argv: string[]): Promise<number> {
         trace: { type: "string" },
         json: { type: "boolean" },
         verbose: { type: "boolean", short: "v" },
+        "no-special-tokens": { type: "boolean" },
       });
       if (values.help) return help();
       const command = {
         prompt: promptOf(positionals),
         options: generationOptionsOf(values),
+        parseSpecialTokens: values["no-special-tokens"] !== true,
         json: values.json === true,
         trace: traceValue(values.trace),
         verbose: values.verbose === true,
